@@ -1,0 +1,90 @@
+package io.pgrealtime.dev;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.pgrealtime.testsupport.EmbeddedPostgresServer;
+import io.pgrealtime.testsupport.EmbeddedRedisServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The whole system on a laptop, in one process: embedded PostgreSQL 17 (wal_level=logical) and
+ * Redis, the relay, and a demo table with realtime enabled. Data lives under {@code ./data/}
+ * (delete it to start afresh). Not for production: the embedded PostgreSQL runs with fsync off.
+ */
+public final class DevLauncher {
+    private DevLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getProperty("realtime.dev.data", "data")).toAbsolutePath();
+        Files.createDirectories(data);
+        int pgPort = Integer.getInteger("realtime.dev.pg-port", 54329);
+        int redisPort = Integer.getInteger("realtime.dev.redis-port", 63799);
+
+        EmbeddedPostgresServer pg = new EmbeddedPostgresServer(data.resolve("postgres"), pgPort);
+        EmbeddedRedisServer redis = new EmbeddedRedisServer(data.resolve("redis"), redisPort);
+        pg.start();
+        redis.start();
+        String dbUrl = "postgresql://postgres:postgres@127.0.0.1:" + pgPort + "/postgres";
+
+        ApplicationContext relay = Micronaut.build(args)
+                .mainClass(DevLauncher.class)
+                .properties(Map.of(
+                        "micronaut.application.name", "pgrealtime-dev",
+                        "micronaut.server.port", Integer.getInteger("realtime.dev.relay-port", 8081),
+                        "relay.database-url", dbUrl,
+                        "relay.redis-url", redis.uri()))
+                .start();
+
+        createDemoTable(pg, pgPort);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            redis.stop();
+            pg.stop();
+        }, "dev-shutdown"));
+
+        System.out.println();
+        System.out.println("pgrealtime dev stack is running (Ctrl-C to stop)");
+        System.out.println("  PostgreSQL : " + dbUrl + "   (wal_level=logical)");
+        System.out.println("  Redis      : " + redis.uri());
+        System.out.println("  relay      : http://127.0.0.1:" + Integer.getInteger("realtime.dev.relay-port", 8081)
+                + "/health  and /prometheus");
+        System.out.println("  gateway    : not yet available (issue 4); watch the change streams in Redis instead");
+        System.out.println();
+        System.out.println("Try it:");
+        System.out.println("  PGPASSWORD=postgres psql -h 127.0.0.1 -p " + pgPort + " -U postgres -c \"insert into public.todos(title) values ('hello')\"");
+        System.out.println("  redis-cli -p " + redisPort + " XRANGE rt:changes:public.todos - +");
+        System.out.println("  (no redis-cli? the relay's /prometheus shows relay_events_published_total)");
+        Thread.currentThread().join();
+    }
+
+    private static void createDemoTable(EmbeddedPostgresServer pg, int port) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", pg.user());
+        p.setProperty("password", pg.password());
+        // The relay creates schema realtime at start; wait for it before enabling the demo table.
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), p);
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS public.todos (id bigserial PRIMARY KEY, title text NOT NULL,"
+                        + " done boolean NOT NULL DEFAULT false, user_id text, created_at timestamptz NOT NULL DEFAULT now())");
+                st.execute("SELECT realtime.enable('public.todos', replica_identity_full => true)");
+                return;
+            } catch (java.sql.SQLException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+}

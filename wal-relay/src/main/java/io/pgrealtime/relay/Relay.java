@@ -1,0 +1,270 @@
+package io.pgrealtime.relay;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pgrealtime.protocol.RedisKeys;
+import io.pgrealtime.relay.config.RelayConfig;
+import io.pgrealtime.relay.leader.LeaderLease;
+import io.pgrealtime.relay.replication.ReplicationSession;
+import io.pgrealtime.relay.replication.ReplicationStep;
+import io.pgrealtime.relay.replication.RelaySetupException;
+import io.pgrealtime.relay.replication.Lsn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One relay replica: waits for the leader lease, then runs replication sessions one after another
+ * (with exponential backoff between failures) for as long as it holds the lease.
+ *
+ * <p>Guarantees: at most one replica streams (the lease, backed by the slot's exclusivity in
+ * PostgreSQL); a replica that fails to renew its lease aborts its session at once; {@link #close()}
+ * releases the lease so a standby takes over without waiting for the TTL; {@link #crash()} (for
+ * fault tests) stops without releasing anything. Thread-safe.
+ */
+public final class Relay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    private final RelayConfig config;
+    private final RelayMetrics metrics;
+    private final RedisKeys keys;
+    private final RedisClient redisClient;
+    private final ScheduledExecutorService timers;
+    private StatefulRedisConnection<String, String> leaseConnection;
+    private LeaderLease lease;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile boolean leader;
+    private volatile ReplicationSession session;
+    private volatile ReplicationStep step = ReplicationStep.STANDBY;
+
+    public Relay(RelayConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.metrics = new RelayMetrics(registry);
+        this.keys = new RedisKeys(config.getKeyPrefix());
+        this.redisClient = RedisClient.create(config.getRedisUrl());
+        this.redisClient.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(3)).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
+                .build());
+        this.timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "relay-timers");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the replica's thread; returns at once. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::loop, "relay-" + config.getSlotName());
+        thread.start();
+        long hb = config.getHeartbeatInterval().toMillis();
+        timers.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+        long renew = config.getLeaseRenewInterval().toMillis();
+        timers.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::writeStatus, 1, 2, TimeUnit.SECONDS);
+    }
+
+    private void loop() {
+        long backoff = config.getReconnectBackoffMin().toMillis();
+        while (running) {
+            step = ReplicationStep.STANDBY;
+            if (!acquire()) {
+                sleep(config.getCandidatePollInterval().toMillis());
+                continue;
+            }
+            ReplicationSession s = new ReplicationSession(config, redisClient, metrics, st -> step = st);
+            session = s;
+            try {
+                s.run();
+            } catch (RelaySetupException e) {
+                LOG.warn("relay setup, step {}: {}", e.step(), e.getMessage());
+            } catch (Exception e) {
+                if (running && leader && !s.isAborted()) {
+                    LOG.warn("replication session ended: {}", e.toString());
+                } else {
+                    LOG.info("replication session stopped");
+                }
+            } finally {
+                boolean streamed = step == ReplicationStep.STREAMING;
+                s.close();
+                session = null;
+                if (streamed) {
+                    backoff = config.getReconnectBackoffMin().toMillis();
+                }
+            }
+            if (running) {
+                metrics.restarted();
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, config.getReconnectBackoffMax().toMillis());
+            }
+        }
+        step = ReplicationStep.STOPPED;
+    }
+
+    private synchronized boolean acquire() {
+        try {
+            if (lease == null) {
+                leaseConnection = redisClient.connect();
+                lease = new LeaderLease(leaseConnection.sync(), keys.relayLeader(), config.getNodeId(), config.getLeaseTtl());
+            }
+            boolean got = lease.tryAcquire();
+            if (got && !leader) {
+                LOG.info("relay {} is now the leader", config.getNodeId());
+            }
+            setLeader(got);
+            return got;
+        } catch (RuntimeException e) {
+            LOG.warn("Redis unreachable for the leader lease ({}); standing by", e.getMessage());
+            dropLeaseConnection();
+            setLeader(false);
+            return false;
+        }
+    }
+
+    private synchronized void renew() {
+        if (!leader || lease == null) {
+            return;
+        }
+        boolean ok;
+        try {
+            ok = lease.renew();
+        } catch (RuntimeException e) {
+            ok = false;
+            dropLeaseConnection();
+        }
+        if (!ok) {
+            LOG.warn("relay {} lost the leader lease; stopping the stream now", config.getNodeId());
+            setLeader(false);
+            ReplicationSession s = session;
+            if (s != null) {
+                s.abort();
+            }
+        }
+    }
+
+    private void dropLeaseConnection() {
+        if (leaseConnection != null) {
+            leaseConnection.closeAsync();
+        }
+        leaseConnection = null;
+        lease = null;
+    }
+
+    private void setLeader(boolean value) {
+        leader = value;
+        metrics.leader(value);
+    }
+
+    private void heartbeat() {
+        ReplicationSession s = session;
+        if (s != null && step == ReplicationStep.STREAMING) {
+            s.heartbeat();
+        }
+    }
+
+    private void writeStatus() {
+        ReplicationSession s = session;
+        if (!leader || s == null) {
+            return;
+        }
+        try (StatefulRedisConnection<String, String> c = redisClient.connect()) {
+            c.sync().hset(keys.relayStatus(), Map.of(
+                    "leader", config.getNodeId(),
+                    "step", step.name(),
+                    "confirmed_lsn", Lsn.valueOf(s.confirmedLsn()).toString(),
+                    "slot_lag_bytes", Long.toString(metrics.slotLagBytes()),
+                    "slot", config.getSlotName(),
+                    "updated_at", Long.toString(System.currentTimeMillis())));
+            c.sync().pexpire(keys.relayStatus(), config.getLeaseTtl().toMillis() * 2);
+        } catch (RuntimeException e) {
+            LOG.debug("relay status not written: {}", e.getMessage());
+        }
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    public ReplicationStep step() {
+        return step;
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    /** Stops streaming, releases the lease, closes everything. */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /** Stops as if the process died: the lease is not released and nothing more is confirmed. */
+    public void crash() {
+        stop(false);
+    }
+
+    private void stop(boolean releaseLease) {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        timers.shutdownNow();
+        ReplicationSession s = session;
+        if (s != null) {
+            s.abort();
+        }
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (releaseLease && leader && lease != null) {
+                try {
+                    lease.release();
+                } catch (RuntimeException e) {
+                    LOG.warn("could not release the leader lease: {}", e.getMessage());
+                }
+            }
+            setLeader(false);
+            if (leaseConnection != null) {
+                leaseConnection.close();
+            }
+        }
+        redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        step = ReplicationStep.STOPPED;
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.pgrealtime.relay;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.pgrealtime.relay.replication.ReplicationStep;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+
+/**
+ * Readiness of the relay: UP while it is the streaming leader or a standby waiting for the lease;
+ * DOWN while a leader cannot stream (PostgreSQL or Redis unreachable, setup problem).
+ */
+@Singleton
+@Requires(beans = RelayService.class)
+public class RelayHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+    private final RelayService service;
+
+    public RelayHealthIndicator(RelayService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected Map<String, Object> getHealthInformation() {
+        Relay relay = service.relay();
+        ReplicationStep step = relay.step();
+        boolean healthy = step == ReplicationStep.STREAMING || (step == ReplicationStep.STANDBY && !relay.isLeader());
+        healthStatus = healthy ? HealthStatus.UP : HealthStatus.DOWN;
+        return Map.of("leader", relay.isLeader(), "step", step.name(),
+                "slotLagBytes", relay.metrics().slotLagBytes());
+    }
+
+    @Override
+    protected String getName() {
+        return "relay";
+    }
+}
