@@ -1,6 +1,5 @@
 -- Realtime configuration schema. Placeholder ${publication} is the publication the relay streams.
 
-CREATE SCHEMA IF NOT EXISTS realtime;
 
 -- One row per table with realtime enabled. Itself published, so configuration changes reach the
 -- relay through the WAL, in order with the data they govern.

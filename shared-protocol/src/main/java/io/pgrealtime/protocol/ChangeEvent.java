@@ -23,6 +23,8 @@ import java.util.Objects;
  *       for a table without a key).</li>
  * </ul>
  * Instances are immutable by convention: the JSON nodes must not be modified after construction.
+ *
+ * @see ChangeEventJson for the JSON form stored in Redis and sent to clients
  */
 public record ChangeEvent(
         String id,

@@ -193,11 +193,12 @@ public final class ChangeEventJson {
         Instant commit = commitTime(node);
         String schema = requiredText(node, SCHEMA);
         String table = requiredText(node, TABLE);
+        String type = requiredText(node, TYPE);
         Operation operation;
         try {
-            operation = Operation.of(requiredText(node, TYPE));
+            operation = Operation.of(type);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown change type '" + node.get(TYPE).asText() + "'", e);
+            throw new IllegalArgumentException("unknown change type '" + type + "'", e);
         }
         return new ChangeEvent(id, lsn, xid, commit, schema, table, operation, strings(node, PK),
                 objectOrNull(node, RECORD), objectOrNull(node, OLD_RECORD), strings(node, UNCHANGED_TOAST));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,8 @@ import java.util.Map;
  *       {@code long} as {@link java.math.BigInteger};</li>
  *   <li>trees keep BigDecimals as read (no trailing-zero stripping);</li>
  *   <li>BigDecimals are written in plain notation ({@code 0.0000001}, not {@code 1E-7});</li>
+ *   <li>characters outside the BMP (emoji) are written as 4-byte UTF-8, not as escaped surrogate
+ *       pairs, so byte and string output agree;</li>
  *   <li>numbers may be up to {@value #MAX_NUMBER_LENGTH} characters long (PostgreSQL numeric
  *       allows 131072 digits before and 16383 after the point; Jackson's default is 1000);</li>
  *   <li>unknown properties are ignored when binding to classes (forward compatibility), and
@@ -110,6 +113,7 @@ public final class Json {
     private static ObjectMapper build() {
         JsonFactory factory = JsonFactory.builder()
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNumberLength(MAX_NUMBER_LENGTH)
                         .build())

@@ -23,6 +23,7 @@ final class RelayFixture implements AutoCloseable {
     final TestRedis redis;
     final RedisKeys keys;
     final String slot;
+    private final io.lettuce.core.resource.ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final List<Relay> relays = new ArrayList<>();
@@ -32,7 +33,10 @@ final class RelayFixture implements AutoCloseable {
         this.redis = redis;
         this.keys = new RedisKeys(redis.keyPrefix());
         this.slot = db.uniqueName("slot");
-        this.client = redis.newClient();
+        // Reconnect quickly after the Redis outage tests restart the server.
+        this.resources = io.lettuce.core.resource.ClientResources.builder()
+                .reconnectDelay(io.lettuce.core.resource.Delay.constant(Duration.ofMillis(200))).build();
+        this.client = RedisClient.create(resources, redis.uri());
         this.client.setDefaultTimeout(Duration.ofSeconds(5));
         this.connection = client.connect();
     }
@@ -96,6 +100,7 @@ final class RelayFixture implements AutoCloseable {
         relays.forEach(Relay::close);
         connection.close();
         client.shutdown();
+        resources.shutdown();
         db.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot
                 + "' AND NOT active");
     }

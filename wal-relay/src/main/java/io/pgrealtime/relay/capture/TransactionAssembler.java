@@ -64,6 +64,7 @@ public final class TransactionAssembler {
     private int changes;
     private boolean configChanged;
     private List<StreamEntry> entries = new ArrayList<>();
+    private final java.util.Map<Integer, List<String>> primaryKeys = new java.util.HashMap<>();
 
     public TransactionAssembler(RelationCache relations, RowConverter rows, ConfigState config, RedisKeys keys) {
         this.relations = relations;
@@ -90,6 +91,7 @@ public final class TransactionAssembler {
             }
         } else if (message instanceof Relation r) {
             relations.put(r);
+            primaryKeys.remove(r.oid());
         } else if (message instanceof PgOutputMessage.Type t) {
             relations.putType(t);
         } else if (message instanceof Message m) {
@@ -149,18 +151,17 @@ public final class TransactionAssembler {
         if (old != null && oldKeyOnly) {
             // A key-only old tuple ('K') carries every column, the non-key ones as nulls that mean
             // "not sent", not "was NULL": keep the key.
-            old.retain(rel.keyColumnNames());
+            old.retain(io.pgrealtime.relay.pgoutput.RowDecoder.keyColumnNames(rel));
         }
         if (record != null && old != null && !unchanged.isEmpty()) {
-            // REPLICA IDENTITY FULL sends the old row in full: an unchanged TOAST value is known after all.
-            unchanged.removeIf(col -> {
+            // REPLICA IDENTITY FULL sends the old row in full: the unchanged TOAST value is known, so
+            // the record gets it; the column stays named in unchanged_toast (it did not change).
+            for (String col : unchanged) {
                 JsonNode v = old.get(col);
                 if (v != null) {
                     record.set(col, v);
-                    return true;
                 }
-                return false;
-            });
+            }
         }
         for (String col : tc.excludeColumns()) {
             if (record != null) {
@@ -173,7 +174,7 @@ public final class TransactionAssembler {
         }
         String id = new StreamId(commitLsn, position).toString();
         ChangeEvent event = new ChangeEvent(id, commitLsn, xid, commitTime, rel.namespace(), rel.name(), op,
-                rel.keyColumnNames(), record, old, unchanged);
+                primaryKeys.computeIfAbsent(rel.oid(), oid -> rows.primaryKey(rel)), record, old, unchanged);
         entries.add(new StreamEntry(keys.changes(name), id, ChangeEventJson.encodeToString(event)));
         changes++;
     }

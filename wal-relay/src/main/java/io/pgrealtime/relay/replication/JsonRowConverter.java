@@ -4,34 +4,61 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.relay.capture.RowConverter;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Relation;
 import io.pgrealtime.relay.pgoutput.PgValueConverter;
+import io.pgrealtime.relay.pgoutput.RowDecoder;
 import io.pgrealtime.relay.pgoutput.TupleData;
 import io.pgrealtime.relay.pgoutput.TypeResolver;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@link RowConverter} over the pgoutput value converter, resolving run-time types from the catalog. */
+/**
+ * {@link RowConverter} over the pgoutput {@link RowDecoder}, resolving run-time types (enums,
+ * domains, arrays of those) and primary keys from the catalog.
+ */
 final class JsonRowConverter implements RowConverter {
-    private final PgValueConverter converter;
+    private static final String PRIMARY_KEY_SQL = "SELECT a.attname FROM pg_index i"
+            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+            + " WHERE i.indrelid = ? AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
 
-    JsonRowConverter(TypeResolver catalog) {
-        this.converter = new PgValueConverter(TypeResolver.builtins().orElse(catalog));
+    private final RowDecoder decoder;
+    private final Connection catalog;
+
+    JsonRowConverter(Connection catalog) {
+        this.catalog = catalog;
+        this.decoder = new RowDecoder(new PgValueConverter(TypeResolver.builtins().orElse(new CatalogTypeResolver(catalog))));
     }
 
     @Override
     public ObjectNode row(Relation relation, TupleData tuple, List<String> unchanged) {
-        ObjectNode row = PgValueConverter.NODES.objectNode();
-        List<Relation.Column> columns = relation.columns();
-        int n = Math.min(columns.size(), tuple.size());
-        for (int i = 0; i < n; i++) {
-            Relation.Column col = columns.get(i);
-            if (tuple.isUnchangedToast(i)) {
-                unchanged.add(col.name());
-            } else if (tuple.isNull(i)) {
-                row.putNull(col.name());
-            } else {
-                row.set(col.name(), converter.convert(col.typeOid(), tuple.text(i)));
+        io.pgrealtime.relay.pgoutput.DecodedRow row = decoder.decode(relation, tuple);
+        unchanged.addAll(row.unchangedToast());
+        return row.row();
+    }
+
+    @Override
+    public List<String> primaryKey(Relation relation) {
+        if (relation.replicaIdentity() != Relation.IDENTITY_FULL && relation.replicaIdentity() != Relation.IDENTITY_NOTHING) {
+            return RowDecoder.keyColumnNames(relation);
+        }
+        // Under REPLICA IDENTITY FULL pgoutput flags every column as key; the primary key is in the catalog.
+        synchronized (catalog) {
+            try (PreparedStatement ps = catalog.prepareStatement(PRIMARY_KEY_SQL)) {
+                ps.setInt(1, relation.oid());
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<String> key = new ArrayList<>();
+                    while (rs.next()) {
+                        key.add(rs.getString(1));
+                    }
+                    return List.copyOf(key);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the primary key of " + relation.qualifiedName() + ": "
+                        + e.getMessage(), e);
             }
         }
-        return row;
     }
 }

@@ -35,6 +35,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -103,7 +104,7 @@ public final class ReplicationSession implements AutoCloseable {
         publisher = new StreamPublisher(redis, keys, config.getStreamMaxLen(), metrics::duplicate);
         RelationCache relations = new RelationCache();
         TransactionAssembler assembler = new TransactionAssembler(relations,
-                new JsonRowConverter(new CatalogTypeResolver(sql)), state, keys);
+                new JsonRowConverter(sql), state, keys);
         stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                 .withSlotName(config.getSlotName())
                 .withSlotOption("proto_version", "1")
@@ -112,14 +113,18 @@ public final class ReplicationSession implements AutoCloseable {
                 .withStatusInterval((int) config.getStatusInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .start();
         step(ReplicationStep.STREAMING);
-        LOG.info("streaming slot {} of {} into {} (tables configured: {})", config.getSlotName(), db,
-                redisClient, state.size());
+        LOG.info("streaming slot {} of {} into Redis {} (tables configured: {})", config.getSlotName(), db,
+                config.getRedisUrl(), state.size());
         stream(assembler);
     }
 
     private void stream(TransactionAssembler assembler) throws Exception {
         int unflushed = 0;
+        int idleRounds = 0;
         while (!aborted) {
+            // readPending, not the blocking read: keepalives are consumed here too, so an idle
+            // session can confirm the server's position (without that a fast shutdown of PostgreSQL
+            // waits for us forever, and an idle database retains WAL).
             ByteBuffer buffer = stream.readPending();
             if (buffer == null) {
                 if (unflushed > 0) {
@@ -127,11 +132,20 @@ public final class ReplicationSession implements AutoCloseable {
                     unflushed = 0;
                 }
                 checkPublisher();
-                buffer = stream.read();
-                if (buffer == null) {
-                    continue;
+                if (inFlight.get() == 0 && !assembler.inTransaction()) {
+                    // Everything received is stored: what the server has sent since (skipped
+                    // changes, keepalive positions) needs nothing from us. A transaction still
+                    // open on the server commits later, above this position, so it is not skipped.
+                    LogSequenceNumber received = stream.getLastReceiveLSN();
+                    if (received != null && Long.compareUnsigned(received.asLong(), confirmed.get()) > 0) {
+                        advance(received.asLong());
+                    }
                 }
+                idleRounds = Math.min(idleRounds + 1, 10);
+                LockSupport.parkNanos(idleRounds * 100_000L);
+                continue;
             }
+            idleRounds = 0;
             PgOutputMessage message = PgOutputDecoder.decode(buffer);
             if (message instanceof PgOutputMessage.Message m && !m.transactional()) {
                 // Heartbeat (or any non-transactional message): everything before it is either

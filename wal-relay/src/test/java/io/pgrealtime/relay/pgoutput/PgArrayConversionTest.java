@@ -87,7 +87,8 @@ class PgArrayConversionTest {
 
     @Test
     void unicodeElements() {
-        assertThat(converter.convert(TEXT_ARRAY, "{żółw,\"🐢 x\"}").toString()).isEqualTo("[\"żółw\",\"🐢 x\"]");
+        assertThat(converter.convert(TEXT_ARRAY, "{żółw,\"🐢 x\"}").toString())
+                .isEqualTo("[\"żółw\",\"🐢 x\"]");
     }
 
     @Test

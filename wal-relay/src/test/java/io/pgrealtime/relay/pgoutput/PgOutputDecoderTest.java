@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PgOutputDecoderTest {
 
@@ -307,7 +307,7 @@ class PgOutputDecoderTest {
         void decodedValuesDoNotDependOnTheBufferAfterwards() {
             byte[] bytes = insert.bytes();
             Insert m = (Insert) PgOutputDecoder.decode(ByteBuffer.wrap(bytes));
-            java.util.Arrays.fill(bytes, (byte) 'z');
+            Arrays.fill(bytes, (byte) 'z');
             assertThat(m.newTuple().text(1)).isEqualTo("x");
         }
     }

@@ -238,15 +238,16 @@ class PgValueConverterTest {
     @Nested
     class Domains {
 
-        private final PgValueConverter withDomains = new PgValueConverter(TypeResolver.builtins().orElse(oid -> switch (oid) {
-            case 50_001 -> PgType.domain(50_001, "positive_int", 'N', INT4);
-            case 50_002 -> PgType.domain(50_002, "email", 'S', TEXT);
-            case 50_003 -> PgType.domain(50_003, "small_positive", 'N', 50_001);
-            case 50_004 -> PgType.domain(50_004, "tags", 'A', TEXT_ARRAY);
-            case 50_005 -> PgType.enumType(50_005, "mood");
-            case 50_006 -> new PgType(50_006, "loop", 'N', 0, 50_006, ',');
-            default -> null;
-        }));
+        private final PgValueConverter withDomains = new PgValueConverter(TypeResolver.builtins().orElse(
+                oid -> switch (oid) {
+                    case 50_001 -> PgType.domain(50_001, "positive_int", 'N', INT4);
+                    case 50_002 -> PgType.domain(50_002, "email", 'S', TEXT);
+                    case 50_003 -> PgType.domain(50_003, "small_positive", 'N', 50_001);
+                    case 50_004 -> PgType.domain(50_004, "tags", 'A', TEXT_ARRAY);
+                    case 50_005 -> PgType.enumType(50_005, "mood");
+                    case 50_006 -> new PgType(50_006, "loop", 'N', 0, 50_006, ',');
+                    default -> null;
+                }));
 
         @Test
         void domainsConvertAsTheirBaseType() {

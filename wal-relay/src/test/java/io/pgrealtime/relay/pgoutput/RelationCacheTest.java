@@ -43,7 +43,8 @@ class RelationCacheTest {
         Relation before = users(new Relation.Column(true, "id", 20, -1), new Relation.Column(false, "name", 25, -1));
         Relation added = users(new Relation.Column(true, "id", 20, -1), new Relation.Column(false, "name", 25, -1),
                 new Relation.Column(false, "email", 1043, 259));
-        Relation dropped = users(new Relation.Column(true, "id", 20, -1), new Relation.Column(false, "email", 1043, 259));
+        Relation dropped = users(new Relation.Column(true, "id", 20, -1),
+                new Relation.Column(false, "email", 1043, 259));
 
         cache.put(before);
         assertThat(cache.put(added)).isEqualTo(before);

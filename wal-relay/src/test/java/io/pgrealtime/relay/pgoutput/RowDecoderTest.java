@@ -50,7 +50,8 @@ class RowDecoderTest {
         DecodedRow row = rows.decode(DOCS_DEFAULT, tuple(new char[] {'t', 't', 'u', 't', 'u', 'n'},
                 "7", "New title", null, "{}", null, null));
 
-        assertThat(row.row().toString()).isEqualTo("{\"id\":7,\"title\":\"New title\",\"tags\":[],\"updated_at\":null}");
+        assertThat(row.row().toString())
+                .isEqualTo("{\"id\":7,\"title\":\"New title\",\"tags\":[],\"updated_at\":null}");
         assertThat(row.row().has("body")).isFalse();
         assertThat(row.unchangedToast()).containsExactly("body", "meta");
     }

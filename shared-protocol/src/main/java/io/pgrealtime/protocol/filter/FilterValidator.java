@@ -1,0 +1,158 @@
+package io.pgrealtime.protocol.filter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static io.pgrealtime.protocol.filter.FilterError.INVALID_VALUE;
+import static io.pgrealtime.protocol.filter.FilterError.UNKNOWN_FIELD;
+import static io.pgrealtime.protocol.filter.FilterError.UNSUPPORTED_OPERATOR;
+
+/**
+ * Checks a filter against a table, reporting every problem:
+ * <ul>
+ *   <li>{@code UNKNOWN_FIELD} at the column's path: the table has no such column, or the caller
+ *       may not filter on it (one message for both, so that a refusal does not reveal a hidden
+ *       column); reported once per column path;</li>
+ *   <li>{@code UNSUPPORTED_OPERATOR} at the operator's path: the column's type lacks the operator
+ *       (see {@link ColumnType});</li>
+ *   <li>{@code INVALID_VALUE} at the value's path ({@code x.in[2]}, {@code x.between[1]}): the value
+ *       does not coerce to the column's type, {@code is: true/false} on a non-boolean column, or a
+ *       malformed like pattern.</li>
+ * </ul>
+ * Placeholder values are not type-checked (their claims are unknown); bind first to check them.
+ * Thread-safe.
+ */
+public final class FilterValidator {
+    private final TableSchema schema;
+    private final List<FilterError> errors = new ArrayList<>();
+    private final Set<String> unknownReported = new HashSet<>();
+
+    private FilterValidator(TableSchema schema) {
+        this.schema = schema;
+    }
+
+    /**
+     * @throws FilterException with every problem, if there is any
+     */
+    public static void validate(Filter filter, TableSchema schema) {
+        List<FilterError> errors = check(filter, schema);
+        if (!errors.isEmpty()) {
+            throw new FilterException(errors);
+        }
+    }
+
+    /**
+     * The problems, in filter order; empty when the filter is valid. With a null schema only what
+     * needs no table is checked (like patterns).
+     */
+    public static List<FilterError> check(Filter filter, TableSchema schema) {
+        FilterValidator v = new FilterValidator(schema);
+        v.visit(filter);
+        return List.copyOf(v.errors);
+    }
+
+    private void visit(Filter f) {
+        if (f instanceof Filter.And and) {
+            and.filters().forEach(this::visit);
+        } else if (f instanceof Filter.Or or) {
+            or.filters().forEach(this::visit);
+        } else if (f instanceof Filter.Condition c) {
+            condition(c);
+        }
+    }
+
+    private void condition(Filter.Condition c) {
+        ColumnType type = null;
+        if (schema != null) {
+            type = schema.isFilterable(c.column()) ? schema.type(c.column()) : null;
+            if (type == null) {
+                if (unknownReported.add(c.columnPath())) {
+                    errors.add(new FilterError(c.columnPath(), UNKNOWN_FIELD, "unknown column '" + c.column() + "'"));
+                }
+                return;
+            }
+        }
+        if (c instanceof Filter.Compare cmp) {
+            if (supports(type, c, cmp.op().isOrdering())) {
+                value(type, c, cmp.value(), c.path());
+            }
+        } else if (c instanceof Filter.In in) {
+            if (supports(type, c, false)) {
+                for (int i = 0; i < in.values().size(); i++) {
+                    value(type, c, in.values().get(i), c.path() + "[" + i + "]");
+                }
+            }
+        } else if (c instanceof Filter.Between b) {
+            if (supports(type, c, true)) {
+                value(type, c, b.low(), c.path() + "[0]");
+                value(type, c, b.high(), c.path() + "[1]");
+            }
+        } else if (c instanceof Filter.Like like) {
+            like(type, like);
+        } else if (c instanceof Filter.Is is) {
+            if (type != null && is.value() != Filter.IsValue.NULL && type != ColumnType.BOOLEAN) {
+                errors.add(new FilterError(c.path(), INVALID_VALUE, "is " + is.value().name().toLowerCase(Locale.ROOT)
+                        + " needs a boolean column; '" + c.column() + "' is " + describe(type)));
+            }
+        }
+    }
+
+    private void like(ColumnType type, Filter.Like like) {
+        if (type != null && !type.supportsLike()) {
+            unsupported(type, like);
+            return;
+        }
+        if (Placeholders.claimName(like.pattern()) == null) {
+            String problem = LikePattern.problem(like.pattern());
+            if (problem != null) {
+                errors.add(new FilterError(like.path(), INVALID_VALUE, problem));
+            }
+        }
+    }
+
+    private boolean supports(ColumnType type, Filter.Condition c, boolean ordering) {
+        if (type == null) {
+            return false;
+        }
+        boolean ok = ordering ? type.supportsOrdering() : type.supportsEquality();
+        if (!ok) {
+            unsupported(type, c);
+        }
+        return ok;
+    }
+
+    private void unsupported(ColumnType type, Filter.Condition c) {
+        errors.add(new FilterError(c.path(), UNSUPPORTED_OPERATOR, "operator '" + c.operator()
+                + "' does not apply to " + describe(type) + " column '" + c.column() + "'"));
+    }
+
+    private void value(ColumnType type, Filter.Condition c, JsonNode value, String at) {
+        if (Placeholders.claimName(value) != null) {
+            return;
+        }
+        try {
+            ValueType.of(type).coerce(value);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FilterError(at, INVALID_VALUE, "column '" + c.column() + "' is "
+                    + describe(type) + ": " + e.getMessage()));
+        }
+    }
+
+    private static String describe(ColumnType type) {
+        return switch (type) {
+            case INTEGER -> "an integer";
+            case ARRAY -> "an array";
+            case OTHER -> "of a type compared by equality only";
+            case TIMESTAMPTZ -> "a timestamp with time zone";
+            case TIMESTAMP -> "a timestamp without time zone";
+            case UUID -> "a uuid";
+            case JSON -> "a json";
+            default -> "a " + type.name().toLowerCase(Locale.ROOT);
+        };
+    }
+}
