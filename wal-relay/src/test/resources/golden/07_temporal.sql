@@ -16,4 +16,8 @@ INSERT INTO golden_temporal VALUES (3, '2024-03-10 12:30:00.5', '2024-03-10 12:3
                                     '2000-01-01', '24:00:00', '00:00:00+00', '00:00:00');
 INSERT INTO golden_temporal VALUES (4, 'infinity', '-infinity', 'infinity', NULL, NULL, '6 mons 0.000001 secs');
 INSERT INTO golden_temporal VALUES (5, NULL, '1970-01-01 00:00:00+00', NULL, NULL, NULL, NULL);
+-- Years outside 0001..9999: ISO-8601 expanded years (1 BC is year 0000, 44 BC is -0043).
+INSERT INTO golden_temporal VALUES (6, '0044-03-15 12:00:00.25 BC', '0044-03-15 12:00:00+00 BC', '0044-03-15 BC', NULL, NULL, NULL);
+INSERT INTO golden_temporal VALUES (7, '0001-12-31 23:59:59 BC', '0001-01-01 00:00:00+00', '0001-01-01', NULL, NULL, NULL);
+INSERT INTO golden_temporal VALUES (8, '12345-06-07 08:09:10', '12345-06-07 08:09:10+00', '12345-06-07', NULL, NULL, NULL);
 COMMIT;

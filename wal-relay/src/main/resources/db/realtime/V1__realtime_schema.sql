@@ -102,20 +102,22 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s     text;
-    t     text;
-    found boolean;
+    s       text;
+    t       text;
+    removed boolean;
+    n       bigint;
 BEGIN
     SELECT n.nspname, c.relname INTO s, t
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
     DELETE FROM realtime.tables WHERE schema_name = s AND table_name = t;
-    found := FOUND;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    removed := n > 0;
     IF EXISTS (SELECT 1 FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
                 WHERE p.pubname = '${publication}' AND pr.prrelid = tbl) THEN
         EXECUTE format('ALTER PUBLICATION %I DROP TABLE %I.%I', '${publication}', s, t);
-        found := true;
+        removed := true;
     END IF;
-    RETURN found;
+    RETURN coalesce(removed, false);
 END
 $$;
 

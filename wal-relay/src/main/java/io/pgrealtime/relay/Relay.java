@@ -46,6 +46,7 @@ public final class Relay implements AutoCloseable {
     private volatile boolean leader;
     private volatile ReplicationSession session;
     private volatile ReplicationStep step = ReplicationStep.STANDBY;
+    private volatile String lastError;
 
     public Relay(RelayConfig config, MeterRegistry registry) {
         this.config = config;
@@ -88,14 +89,21 @@ public final class Relay implements AutoCloseable {
                 sleep(config.getCandidatePollInterval().toMillis());
                 continue;
             }
-            ReplicationSession s = new ReplicationSession(config, redisClient, metrics, st -> step = st);
+            ReplicationSession s = new ReplicationSession(config, redisClient, metrics, st -> {
+                step = st;
+                if (st == ReplicationStep.STREAMING) {
+                    lastError = null;
+                }
+            });
             session = s;
             try {
                 s.run();
             } catch (RelaySetupException e) {
+                lastError = "step " + e.step() + ": " + e.getMessage();
                 LOG.warn("relay setup, step {}: {}", e.step(), e.getMessage());
             } catch (Exception e) {
                 if (running && leader && !s.isAborted()) {
+                    lastError = "step " + step + ": " + e.getMessage();
                     LOG.warn("replication session ended: {}", e.toString());
                 } else {
                     LOG.info("replication session stopped");
@@ -130,6 +138,7 @@ public final class Relay implements AutoCloseable {
             setLeader(got);
             return got;
         } catch (RuntimeException e) {
+            lastError = "Redis unreachable: " + e.getMessage();
             LOG.warn("Redis unreachable for the leader lease ({}); standing by", e.getMessage());
             dropLeaseConnection();
             setLeader(false);
@@ -203,6 +212,11 @@ public final class Relay implements AutoCloseable {
 
     public ReplicationStep step() {
         return step;
+    }
+
+    /** What stopped the last attempt to stream (an actionable message), or null while streaming. */
+    public String lastError() {
+        return lastError;
     }
 
     public RelayMetrics metrics() {

@@ -27,8 +27,14 @@ public class RelayHealthIndicator extends AbstractHealthIndicator<Map<String, Ob
         ReplicationStep step = relay.step();
         boolean healthy = step == ReplicationStep.STREAMING || (step == ReplicationStep.STANDBY && !relay.isLeader());
         healthStatus = healthy ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("leader", relay.isLeader(), "step", step.name(),
-                "slotLagBytes", relay.metrics().slotLagBytes());
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("leader", relay.isLeader());
+        details.put("step", step.name());
+        details.put("slotLagBytes", relay.metrics().slotLagBytes());
+        if (relay.lastError() != null) {
+            details.put("lastError", relay.lastError());
+        }
+        return details;
     }
 
     @Override

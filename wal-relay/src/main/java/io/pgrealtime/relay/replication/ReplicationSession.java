@@ -242,7 +242,9 @@ public final class ReplicationSession implements AutoCloseable {
             return DriverManager.getConnection(db.jdbcUrl(), p);
         } catch (SQLException e) {
             String state = e.getSQLState();
-            if ("28000".equals(state) && forReplication) {
+            boolean privilege = "42501".equals(state) || "28000".equals(state)
+                    || String.valueOf(e.getMessage()).contains("REPLICATION");
+            if (privilege && forReplication) {
                 throw new RelaySetupException(ReplicationStep.CONNECT, "user " + p.getProperty("user")
                         + " may not open a replication connection: grant it with ALTER ROLE "
                         + p.getProperty("user") + " WITH REPLICATION (on managed services: the provider's"
