@@ -63,8 +63,26 @@ class RelayStreamingIT {
         // The configuration change reached the control stream and the snapshot.
         JsonNode snapshot = readJson(fx.redis().hget(fx.keys.config(), "tables"));
         assertThat(snapshot.get("tables").get(0).get("table").asText()).isEqualTo("notes");
+        assertThat(snapshot.get("tables").get(0).get("columns").toString())
+                .isEqualTo("{\"id\":\"int4\",\"body\":\"text\",\"score\":\"numeric\"}");
+        assertThat(snapshot.get("tables").get(0).get("primary_key").toString()).isEqualTo("[\"id\"]");
         // The slot is confirmed past the last stored change.
         await().atMost(Duration.ofSeconds(10)).until(() -> Long.compareUnsigned(fx.confirmedFlush(), events.get(2).lsn()) > 0);
+    }
+
+    @Test
+    void columnChangesReachTheConfigurationSnapshot() {
+        Relay relay = fx.start("a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.step() == ReplicationStep.STREAMING);
+        fx.db.execute("CREATE TABLE public.evolving (id int PRIMARY KEY, a text)",
+                "SELECT realtime.enable('public.evolving')",
+                "INSERT INTO public.evolving VALUES (1, 'x')",
+                "ALTER TABLE public.evolving ADD COLUMN b int, DROP COLUMN a",
+                "INSERT INTO public.evolving VALUES (2, 7)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.streamLength("public.evolving") == 2);
+        assertThat(fx.events("public.evolving").get(1).record().toString()).isEqualTo("{\"id\":2,\"b\":7}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> readJson(fx.redis().hget(fx.keys.config(), "tables"))
+                .get("tables").toString().contains("{\"id\":\"int4\",\"b\":\"int4\"}"));
     }
 
     @Test

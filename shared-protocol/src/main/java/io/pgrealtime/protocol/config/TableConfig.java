@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.protocol.Operation;
+import io.pgrealtime.protocol.filter.ColumnType;
+import io.pgrealtime.protocol.filter.TableSchema;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,15 +30,42 @@ import java.util.Set;
  * @param excludeColumns      columns never published (the relay strips them before Redis)
  * @param payload             {@code full} or {@code keys}
  * @param rls                 whether deliveries are checked against PostgreSQL row-level security
+ * @param columns             the published columns (excluded ones left out) and their PostgreSQL type
+ *                            names, in table order; empty when not known yet
+ * @param primaryKey          the primary key columns in key order; empty when none or not known
  */
 public record TableConfig(String schema, String table, Set<Operation> actions, boolean replicaIdentityFull,
                           List<String> roles, JsonNode rowFilter, List<String> excludeColumns, String payload,
-                          boolean rls) {
+                          boolean rls, Map<String, String> columns, List<String> primaryKey) {
 
     public TableConfig {
         actions = actions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(actions));
         roles = List.copyOf(roles);
         excludeColumns = List.copyOf(excludeColumns);
+        columns = columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+        primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
+    }
+
+    /** A configuration whose columns are not known yet. */
+    public TableConfig(String schema, String table, Set<Operation> actions, boolean replicaIdentityFull,
+                       List<String> roles, JsonNode rowFilter, List<String> excludeColumns, String payload, boolean rls) {
+        this(schema, table, actions, replicaIdentityFull, roles, rowFilter, excludeColumns, payload, rls, Map.of(), List.of());
+    }
+
+    /** This configuration with the table's columns (name to type name, table order) and primary key; excluded columns are dropped. */
+    public TableConfig withColumns(Map<String, String> allColumns, List<String> key) {
+        Map<String, String> published = new LinkedHashMap<>(allColumns);
+        excludeColumns.forEach(published::remove);
+        return new TableConfig(schema, table, actions, replicaIdentityFull, roles, rowFilter, excludeColumns, payload, rls,
+                published, key);
+    }
+
+    /** The columns for filter validation; excluded columns are not filterable because they do not exist for clients. */
+    public TableSchema tableSchema() {
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        columns.forEach((name, type) -> types.put(name, ColumnType.fromPgTypeName(type)));
+        List<String> key = primaryKey.stream().filter(types::containsKey).toList();
+        return new TableSchema(types, key);
     }
 
     /** {@code schema.table}. */
@@ -80,6 +112,10 @@ public record TableConfig(String schema, String table, Set<Operation> actions, b
         excludeColumns.forEach(x::add);
         o.put("payload", payload);
         o.put("rls", rls);
+        ObjectNode c = o.putObject("columns");
+        columns.forEach(c::put);
+        ArrayNode k = o.putArray("primary_key");
+        primaryKey.forEach(k::add);
         return o;
     }
 
@@ -90,9 +126,15 @@ public record TableConfig(String schema, String table, Set<Operation> actions, b
             actions.add(Operation.of(a.toLowerCase(Locale.ROOT)));
         }
         JsonNode filter = o.get("row_filter");
+        Map<String, String> columns = new LinkedHashMap<>();
+        JsonNode c = o.get("columns");
+        if (c != null && c.isObject()) {
+            c.fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
+        }
         return new TableConfig(text(o, "schema"), text(o, "table"), actions, o.path("replica_identity_full").asBoolean(),
                 strings(o.get("roles")), filter == null || filter.isNull() ? null : filter,
-                strings(o.get("exclude_columns")), o.path("payload").asText("full"), o.path("rls").asBoolean());
+                strings(o.get("exclude_columns")), o.path("payload").asText("full"), o.path("rls").asBoolean(),
+                columns, strings(o.get("primary_key")));
     }
 
     private static String text(JsonNode o, String field) {

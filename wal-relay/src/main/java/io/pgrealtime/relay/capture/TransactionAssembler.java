@@ -55,6 +55,8 @@ public final class TransactionAssembler {
     private final RowConverter rows;
     private final ConfigState config;
     private final RedisKeys keys;
+    private final TableCatalog catalog;
+    private final java.util.Set<String> schemaChanged = new java.util.TreeSet<>();
 
     private boolean inTransaction;
     private long xid;
@@ -66,7 +68,9 @@ public final class TransactionAssembler {
     private List<StreamEntry> entries = new ArrayList<>();
     private final java.util.Map<Integer, List<String>> primaryKeys = new java.util.HashMap<>();
 
-    public TransactionAssembler(RelationCache relations, RowConverter rows, ConfigState config, RedisKeys keys) {
+    public TransactionAssembler(RelationCache relations, RowConverter rows, ConfigState config, RedisKeys keys,
+                                TableCatalog catalog) {
+        this.catalog = catalog;
         this.relations = relations;
         this.rows = rows;
         this.config = config;
@@ -92,6 +96,7 @@ public final class TransactionAssembler {
         } else if (message instanceof Relation r) {
             relations.put(r);
             primaryKeys.remove(r.oid());
+            noteSchema(r);
         } else if (message instanceof PgOutputMessage.Type t) {
             relations.putType(t);
         } else if (message instanceof Message m) {
@@ -119,6 +124,23 @@ public final class TransactionAssembler {
 
     private CommittedTransaction commit(Commit c) {
         inTransaction = false;
+        // Column changes are announced after the transaction's changes, at indexes above them, so
+        // the IDs of the changes do not depend on where pgoutput chose to send a Relation message.
+        for (String name : schemaChanged) {
+            TableConfig tc = config.get(name);
+            if (tc != null) {
+                tc = complete(tc);
+                config.put(tc);
+                ObjectNode control = Json.object();
+                control.put("kind", "config");
+                control.put("lsn", Long.toUnsignedString(commitLsn));
+                control.put("op", "upsert");
+                control.set("table", tc.toJson());
+                entries.add(new StreamEntry(keys.control(), new StreamId(commitLsn, index++).toString(), control.toString()));
+                configChanged = true;
+            }
+        }
+        schemaChanged.clear();
         String snapshot = null;
         if (configChanged) {
             ObjectNode s = Json.object();
@@ -185,7 +207,7 @@ public final class TransactionAssembler {
         control.put("lsn", Long.toUnsignedString(commitLsn));
         switch (op) {
             case INSERT, UPDATE -> {
-                TableConfig tc = TableConfig.fromRow(rows.row(rel, newTuple, new ArrayList<>()));
+                TableConfig tc = complete(TableConfig.fromRow(rows.row(rel, newTuple, new ArrayList<>())));
                 if (op == Operation.UPDATE && oldTuple != null) {
                     ObjectNode old = rows.row(rel, oldTuple, new ArrayList<>());
                     String oldName = old.path("schema_name").asText() + "." + old.path("table_name").asText();
@@ -211,6 +233,28 @@ public final class TransactionAssembler {
         }
         configChanged = true;
         entries.add(new StreamEntry(keys.control(), new StreamId(commitLsn, position).toString(), control.toString()));
+    }
+
+    /** Notes a configured table whose columns differ from what the configuration says (ALTER TABLE). */
+    private void noteSchema(Relation r) {
+        TableConfig tc = config.get(r.qualifiedName());
+        if (tc == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>(r.columnNames());
+        names.removeAll(tc.excludeColumns());
+        if (!names.equals(new ArrayList<>(tc.columns().keySet()))) {
+            if (inTransaction) {
+                schemaChanged.add(r.qualifiedName());
+            } else {
+                config.put(complete(tc));
+            }
+        }
+    }
+
+    private TableConfig complete(TableConfig tc) {
+        TableCatalog.Columns cols = catalog.columns(tc.schema(), tc.table());
+        return cols == null ? tc : tc.withColumns(cols.types(), cols.primaryKey());
     }
 
     private void message(Message m) {

@@ -5,52 +5,89 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Rewrites PostgreSQL's ISO-style ({@code DateStyle=ISO}, which the JDBC driver sets) timestamp
- * text to ISO-8601. Anything not in that exact shape — {@code infinity}, {@code -infinity}, BC
- * dates, another DateStyle — is returned unchanged, so no value is ever lost.
+ * Rewrites PostgreSQL's ISO-style ({@code DateStyle=ISO}, which the JDBC driver sets) date and
+ * timestamp text to ISO-8601. Years outside 0000..9999 use ISO-8601's expanded years, as
+ * {@code java.time} prints them: a year past 9999 gets a {@code +}, and a BC year {@code Y} is the
+ * astronomical year {@code 1 - Y} ({@code 0001 BC} is {@code 0000}, {@code 0044 BC} is
+ * {@code -0043}). Anything not in that exact shape — {@code infinity}, {@code -infinity},
+ * another DateStyle — is returned unchanged, so no value is ever lost.
  */
 final class PgTemporal {
+
+    private static final String BC = " BC";
 
     private PgTemporal() {
     }
 
     /**
-     * {@code timestamp}: {@code 2024-01-01 10:00:00.123456} to {@code 2024-01-01T10:00:00.123456}.
-     * The fractional digits are kept as PostgreSQL gave them (it drops trailing zeros). A year
-     * past 9999 gets ISO-8601's {@code +} sign for expanded years.
+     * {@code date}: {@code 2024-01-01} unchanged; {@code 12024-01-01} to {@code +12024-01-01};
+     * {@code 0044-03-15 BC} to {@code -0043-03-15}.
      */
-    static String timestamp(String text) {
-        int yearDigits = yearDigits(text);
-        if (yearDigits < 4 || !isTimePart(text, yearDigits + 6, text.length())) {
+    static String date(String text) {
+        boolean bc = text.endsWith(BC);
+        String body = bc ? text.substring(0, text.length() - BC.length()) : text;
+        int yearDigits = yearDigits(body);
+        if (yearDigits < 4 || body.length() != yearDigits + 6) {
             return text;
         }
-        String iso = text.substring(0, yearDigits + 6) + 'T' + text.substring(yearDigits + 7);
-        return yearDigits > 4 ? "+" + iso : iso;
+        if (!bc && yearDigits == 4) {
+            return text;
+        }
+        String year = isoYear(body, yearDigits, bc);
+        return year == null ? text : year + body.substring(yearDigits);
+    }
+
+    /**
+     * {@code timestamp}: {@code 2024-01-01 10:00:00.123456} to {@code 2024-01-01T10:00:00.123456}.
+     * The fractional digits are kept as PostgreSQL gave them (it drops trailing zeros). Years
+     * outside 0000..9999 as described above.
+     */
+    static String timestamp(String text) {
+        boolean bc = text.endsWith(BC);
+        String body = bc ? text.substring(0, text.length() - BC.length()) : text;
+        int yearDigits = yearDigits(body);
+        if (yearDigits < 4 || !isTimePart(body, yearDigits + 6, body.length())) {
+            return text;
+        }
+        String year = isoYear(body, yearDigits, bc);
+        if (year == null) {
+            return text;
+        }
+        return year + body.substring(yearDigits, yearDigits + 6) + 'T' + body.substring(yearDigits + 7);
     }
 
     /**
      * {@code timestamptz}: {@code 2024-01-01 10:00:00.5+05:30} to the UTC instant in
      * {@link java.time.Instant#toString()} form, {@code 2024-01-01T04:30:00.500Z}. The offset is
      * the session time zone's ({@code +01}, {@code +05:30}, {@code -03:30:15} for old local mean
-     * times), so the session need not be UTC.
+     * times), so the session need not be UTC. A BC value ({@code 0044-03-15 10:00:00+00 BC})
+     * becomes {@code -0043-03-15T10:00:00Z}.
      */
     static String timestamptz(String text) {
-        int yearDigits = yearDigits(text);
+        boolean bc = text.endsWith(BC);
+        String body = bc ? text.substring(0, text.length() - BC.length()) : text;
+        int yearDigits = yearDigits(body);
         if (yearDigits < 4) {
             return text;
         }
         int timeStart = yearDigits + 7;
-        int offsetStart = indexOfSign(text, timeStart + 8);
-        if (offsetStart < 0 || !isTimePart(text, yearDigits + 6, offsetStart)) {
+        int offsetStart = indexOfSign(body, timeStart + 8);
+        if (offsetStart < 0 || !isTimePart(body, yearDigits + 6, offsetStart)) {
             return text;
         }
         try {
-            int year = Integer.parseInt(text, 0, yearDigits, 10);
-            int month = twoDigits(text, yearDigits + 1);
-            int day = twoDigits(text, yearDigits + 4);
-            int hour = twoDigits(text, timeStart);
-            int minute = twoDigits(text, timeStart + 3);
-            int second = twoDigits(text, timeStart + 6);
+            int year = Integer.parseInt(body, 0, yearDigits, 10);
+            if (bc) {
+                if (year < 1) {
+                    return text;
+                }
+                year = 1 - year;
+            }
+            int month = twoDigits(body, yearDigits + 1);
+            int day = twoDigits(body, yearDigits + 4);
+            int hour = twoDigits(body, timeStart);
+            int minute = twoDigits(body, timeStart + 3);
+            int second = twoDigits(body, timeStart + 6);
             int nanos = 0;
             int fractionEnd = offsetStart;
             if (timeStart + 8 < fractionEnd) {
@@ -58,12 +95,12 @@ final class PgTemporal {
                 if (digits > 9) {
                     return text;
                 }
-                nanos = Integer.parseInt(text, timeStart + 9, fractionEnd, 10);
+                nanos = Integer.parseInt(body, timeStart + 9, fractionEnd, 10);
                 for (int i = digits; i < 9; i++) {
                     nanos *= 10;
                 }
             }
-            ZoneOffset offset = parseOffset(text, offsetStart);
+            ZoneOffset offset = parseOffset(body, offsetStart);
             if (offset == null) {
                 return text;
             }
@@ -71,6 +108,30 @@ final class PgTemporal {
         } catch (DateTimeException | NumberFormatException e) {
             return text;
         }
+    }
+
+    /**
+     * The ISO-8601 year of the {@code yearDigits} leading digits of {@code text}: 4 digits as they
+     * are, more with a {@code +}, BC as the astronomical year (sign and at least 4 digits); null
+     * for BC year 0, which PostgreSQL never writes.
+     */
+    private static String isoYear(String text, int yearDigits, boolean bc) {
+        if (!bc) {
+            return yearDigits > 4 ? "+" + text.substring(0, yearDigits) : text.substring(0, yearDigits);
+        }
+        long year;
+        try {
+            year = Long.parseLong(text, 0, yearDigits, 10);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (year < 1) {
+            return null;
+        }
+        long astronomical = year - 1;
+        String digits = Long.toString(astronomical);
+        String padded = "0".repeat(Math.max(0, 4 - digits.length())) + digits;
+        return astronomical == 0 ? padded : "-" + padded;
     }
 
     /** {@code ±HH}, {@code ±HH:MM} or {@code ±HH:MM:SS} running to the end of the text; null otherwise. */

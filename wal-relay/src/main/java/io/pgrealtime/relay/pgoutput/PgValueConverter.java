@@ -30,14 +30,18 @@ import java.util.Objects;
  *       the element type</td></tr>
  *   <tr><td>timestamp</td><td>{@code "2024-01-01T10:00:00.123456"} (PostgreSQL's fraction digits)</td></tr>
  *   <tr><td>timestamptz</td><td>UTC, {@code Instant.toString()} form: {@code "2024-01-01T09:00:00.123456Z"}</td></tr>
+ *   <tr><td>date</td><td>{@code "2024-01-01"}</td></tr>
+ *   <tr><td>date, timestamp, timestamptz outside years 0000..9999</td><td>ISO-8601 expanded years:
+ *       {@code "+12024-01-01"}, BC as astronomical years ({@code 0044-03-15 BC} is {@code "-0043-03-15"});
+ *       {@code infinity}/{@code -infinity} as they are</td></tr>
  *   <tr><td>domains</td><td>as their base type</td></tr>
- *   <tr><td>everything else (text, varchar, char, name, uuid, enums, date, time, timetz, interval,
+ *   <tr><td>everything else (text, varchar, char, name, uuid, enums, time, timetz, interval,
  *       bytea as {@code \x..} hex, geometric, ranges, composites, unknown OIDs)</td><td>PostgreSQL's
  *       text form as a string</td></tr>
  * </table>
  *
- * <p>Never throws on data: a value that does not parse as its type (or a timestamp that is
- * {@code infinity} or BC) is given as its text form. Exceptions from the {@link TypeResolver}
+ * <p>Never throws on data: a value that does not parse as its type (or a date or timestamp that
+ * is {@code infinity}) is given as its text form. Exceptions from the {@link TypeResolver}
  * propagate (see there).
  *
  * <p>Thread-safe if the resolver is. The JSON nodes come from a factory that keeps BigDecimals
@@ -95,8 +99,9 @@ public final class PgValueConverter {
             case BuiltinTypes.JSON, BuiltinTypes.JSONB -> json(text);
             case BuiltinTypes.TIMESTAMP -> NODES.textNode(PgTemporal.timestamp(text));
             case BuiltinTypes.TIMESTAMPTZ -> NODES.textNode(PgTemporal.timestamptz(text));
+            case BuiltinTypes.DATE -> NODES.textNode(PgTemporal.date(text));
             case BuiltinTypes.TEXT, BuiltinTypes.VARCHAR, BuiltinTypes.BPCHAR, BuiltinTypes.CHAR,
-                    BuiltinTypes.NAME, BuiltinTypes.UUID, BuiltinTypes.DATE, BuiltinTypes.TIME,
+                    BuiltinTypes.NAME, BuiltinTypes.UUID, BuiltinTypes.TIME,
                     BuiltinTypes.TIMETZ, BuiltinTypes.INTERVAL, BuiltinTypes.BYTEA -> NODES.textNode(text);
             default -> byMetadata(oid, text, depth);
         };

@@ -104,7 +104,7 @@ public final class ReplicationSession implements AutoCloseable {
         publisher = new StreamPublisher(redis, keys, config.getStreamMaxLen(), metrics::duplicate);
         RelationCache relations = new RelationCache();
         TransactionAssembler assembler = new TransactionAssembler(relations,
-                new JsonRowConverter(sql), state, keys);
+                new JsonRowConverter(sql), state, keys, new CatalogTables(sql));
         stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                 .withSlotName(config.getSlotName())
                 .withSlotOption("proto_version", "1")
@@ -334,8 +334,11 @@ public final class ReplicationSession implements AutoCloseable {
         }
         try (Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT to_jsonb(t)::text FROM realtime.tables t")) {
+            CatalogTables catalog = new CatalogTables(sql);
             while (rs.next()) {
-                state.put(TableConfig.fromRow(Json.mapper().readTree(rs.getString(1))));
+                TableConfig tc = TableConfig.fromRow(Json.mapper().readTree(rs.getString(1)));
+                var cols = catalog.columns(tc.schema(), tc.table());
+                state.put(cols == null ? tc : tc.withColumns(cols.types(), cols.primaryKey()));
             }
         } catch (SQLException e) {
             if (!"42P01".equals(e.getSQLState())) {

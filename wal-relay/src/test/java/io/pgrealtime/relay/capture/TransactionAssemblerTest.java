@@ -52,7 +52,9 @@ class TransactionAssemblerTest {
                 return RowDecoder.keyColumnNames(relation);
             }
         };
-        assembler = new TransactionAssembler(new RelationCache(), rows, config, new RedisKeys("rt:"));
+        TableCatalog catalog = (schema, table) -> new TableCatalog.Columns(
+                java.util.Map.of("id", "int4"), List.of("id"));
+        assembler = new TransactionAssembler(new RelationCache(), rows, config, new RedisKeys("rt:"), catalog);
         assembler.accept(new Relation(USERS, "public", "users", 'd', List.of(
                 new Relation.Column(true, "id", 23, -1),
                 new Relation.Column(false, "name", 25, -1),

@@ -132,7 +132,7 @@ class PgValueConverterTest {
         @CsvSource(delimiter = '|', value = {
                 "25|plain text", "1043|varchar", "1042|padded   ", "18|c", "19|pg_catalog",
                 "2950|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "1082|2024-01-01", "1082|infinity",
-                "1082|0044-03-15 BC", "1083|10:00:00.123", "1266|10:00:00+05:30",
+                "1083|10:00:00.123", "1266|10:00:00+05:30",
                 "1186|1 year 2 mons 3 days 04:05:06.789", "17|\\x0102ff", "25|''"})
         void textLikeTypesAreTheirTextForm(int oid, String text) {
             JsonNode node = convert(oid, text);
@@ -206,10 +206,24 @@ class PgValueConverterTest {
                 "12024-01-01 10:00:00, +12024-01-01T10:00:00",
                 "infinity, infinity",
                 "-infinity, -infinity",
-                "0044-03-15 10:00:00 BC, 0044-03-15 10:00:00 BC",
+                "0044-03-15 10:00:00 BC, -0043-03-15T10:00:00",
+                "0001-12-31 23:59:59.5 BC, 0000-12-31T23:59:59.5",
                 "Mon Jan 01 10:00:00 2024, Mon Jan 01 10:00:00 2024"})
         void timestampBecomesIsoLocal(String text, String expected) {
             assertThat(convert(TIMESTAMP, text).textValue()).isEqualTo(expected);
+        }
+
+        @ParameterizedTest
+        @CsvSource({
+                "2024-01-01, 2024-01-01",
+                "12024-01-01, +12024-01-01",
+                "0044-03-15 BC, -0043-03-15",
+                "0001-01-01 BC, 0000-01-01",
+                "infinity, infinity",
+                "-infinity, -infinity",
+                "01/02/2024, 01/02/2024"})
+        void dateBecomesIsoDate(String text, String expected) {
+            assertThat(convert(DATE, text).textValue()).isEqualTo(expected);
         }
 
         @ParameterizedTest
@@ -224,7 +238,8 @@ class PgValueConverterTest {
                 "12024-01-01 10:00:00+00, +12024-01-01T10:00:00Z",
                 "infinity, infinity",
                 "-infinity, -infinity",
-                "0044-03-15 10:00:00+00:53:28 BC, 0044-03-15 10:00:00+00:53:28 BC",
+                "0044-03-15 10:00:00+00:53:28 BC, -0043-03-15T09:06:32Z",
+                "0001-01-01 00:00:00+00 BC, 0000-01-01T00:00:00Z",
                 "2024-01-01 10:00:00, 2024-01-01 10:00:00",
                 "2024-01-01 10:00:00+1, 2024-01-01 10:00:00+1",
                 "2024-01-01 10:00:00+25, 2024-01-01 10:00:00+25",
