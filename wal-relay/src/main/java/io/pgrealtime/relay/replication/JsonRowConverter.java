@@ -41,10 +41,8 @@ final class JsonRowConverter implements RowConverter {
 
     @Override
     public List<String> primaryKey(Relation relation) {
-        if (relation.replicaIdentity() != Relation.IDENTITY_FULL && relation.replicaIdentity() != Relation.IDENTITY_NOTHING) {
-            return RowDecoder.keyColumnNames(relation);
-        }
-        // Under REPLICA IDENTITY FULL pgoutput flags every column as key; the primary key is in the catalog.
+        // pgoutput flags the replica identity columns, in column order: every column under FULL, a
+        // unique index's columns under USING INDEX. The primary key, in key order, is in the catalog.
         synchronized (catalog) {
             try (PreparedStatement ps = catalog.prepareStatement(PRIMARY_KEY_SQL)) {
                 ps.setInt(1, relation.oid());
