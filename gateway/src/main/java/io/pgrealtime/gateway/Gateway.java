@@ -1,0 +1,189 @@
+package io.pgrealtime.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pgrealtime.gateway.auth.JwtVerifier;
+import io.pgrealtime.gateway.broker.Broker;
+import io.pgrealtime.gateway.broker.BrokerEventHandler;
+import io.pgrealtime.gateway.broker.RedisBroker;
+import io.pgrealtime.gateway.channel.BroadcastChannels;
+import io.pgrealtime.gateway.channel.PresenceChannels;
+import io.pgrealtime.gateway.config.GatewayConfig;
+import io.pgrealtime.gateway.stream.ConfigRegistry;
+import io.pgrealtime.gateway.stream.StreamReader;
+import io.pgrealtime.gateway.subscription.TableAccess;
+import io.pgrealtime.gateway.subscription.TableChannels;
+import io.pgrealtime.protocol.RedisKeys;
+import io.pgrealtime.protocol.StreamId;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One gateway node's core, independent of transports and of Micronaut: configuration registry,
+ * stream reader, channel services, authentication. Transports hold a reference and call into it.
+ */
+public final class Gateway implements AutoCloseable {
+    private final GatewayConfig config;
+    private final RedisKeys keys;
+    private final RedisClient redis;
+    private final ConfigRegistry registry = new ConfigRegistry();
+    private final TableAccess access;
+    private final TableChannels tables;
+    private final StreamReader reader;
+    private final JwtVerifier verifier;
+    private final GatewayMetrics metrics;
+    private final ExecutorService io;
+    private final Broker broker;
+    private final BroadcastChannels broadcasts;
+    private final PresenceChannels presence;
+
+    public Gateway(GatewayConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.keys = new RedisKeys(config.getKeyPrefix());
+        this.redis = RedisClient.create(config.getRedisUrl());
+        AtomicInteger n = new AtomicInteger();
+        this.io = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "gateway-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.access = new TableAccess(config.getAdminRole());
+        StreamReader[] readerRef = new StreamReader[1];
+        this.metrics = new GatewayMetrics(meters, this::subscriptionCount, () -> {
+            StreamReader r = readerRef[0];
+            long last = r == null ? 0 : r.lastCommitMicros();
+            return last == 0 ? 0 : Math.max(0, System.currentTimeMillis() - last / 1000);
+        });
+        this.tables = new TableChannels(registry, access, io, config.getReplayLimit(),
+                config.getSubscriptionsPerConnection(), metrics);
+        this.reader = new StreamReader(redis, keys, registry, new StreamReader.Sink() {
+            @Override
+            public void onChange(String table, StreamId id, byte[] json) {
+                tables.onChange(table, id, json);
+            }
+
+            @Override
+            public void onBroadcast(String topic, String event, JsonNode payload) {
+                databaseBroadcast(topic, event, payload);
+            }
+        }, config.getStreamBlock());
+        readerRef[0] = reader;
+        BroadcastChannels[] broadcastsRef = new BroadcastChannels[1];
+        this.broker = new RedisBroker(redis, keys, config.getNodeId(), new BrokerEventHandler() {
+            @Override
+            public void onMessage(String channel, String payload) {
+                broadcastsRef[0].onBrokerMessage(channel, payload);
+            }
+        });
+        this.broadcasts = new BroadcastChannels(broker, "bc:");
+        broadcastsRef[0] = broadcasts;
+        this.presence = new PresenceChannels();
+        this.tables.reader(reader);
+        JwtVerifier.Builder b = JwtVerifier.builder().roleClaim(config.getRoleClaim()).rolesClaim(config.getRolesClaim());
+        if (config.getJwtSecret() == null || config.getJwtSecret().isBlank()) {
+            throw new IllegalStateException("gateway.jwt-secret (JWT_SECRET) is not set");
+        }
+        b.hs256Secret(config.getJwtSecret());
+        if (config.getJwtIssuer() != null && !config.getJwtIssuer().isBlank()) {
+            b.issuers(List.of(config.getJwtIssuer()));
+        }
+        if (config.getJwtAudience() != null && !config.getJwtAudience().isBlank()) {
+            b.audiences(List.of(config.getJwtAudience()));
+        }
+        this.verifier = b.build();
+    }
+
+    /** A connection id unique across nodes. */
+    public String nextConnectionId() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
+    public void start() {
+        reader.start();
+    }
+
+    private int subscriptionCount() {
+        return tables.subscriptionCount();
+    }
+
+    /** A {@code realtime.send} broadcast read from the control stream. */
+    void databaseBroadcast(String topic, String event, JsonNode payload) {
+        // Every node reads the control stream itself, so each delivers to its own subscribers only.
+        broadcasts.deliverLocal(topicOf(topic), event, payload);
+    }
+
+    /** {@code realtime.send} channel to topic: {@code broadcast:x}, {@code room:x} and {@code x} all mean topic x. */
+    static String topicOf(String channel) {
+        if (channel.startsWith("broadcast:")) {
+            return channel.substring("broadcast:".length());
+        }
+        if (channel.startsWith("room:")) {
+            return channel.substring("room:".length());
+        }
+        return channel;
+    }
+
+    public BroadcastChannels broadcasts() {
+        return broadcasts;
+    }
+
+    public PresenceChannels presence() {
+        return presence;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public RedisKeys keys() {
+        return keys;
+    }
+
+    public RedisClient redis() {
+        return redis;
+    }
+
+    public ConfigRegistry registry() {
+        return registry;
+    }
+
+    public TableChannels tables() {
+        return tables;
+    }
+
+    public TableAccess access() {
+        return access;
+    }
+
+    public JwtVerifier verifier() {
+        return verifier;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public StreamReader reader() {
+        return reader;
+    }
+
+    public ExecutorService io() {
+        return io;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        broker.close();
+        io.shutdownNow();
+        redis.shutdown();
+    }
+}

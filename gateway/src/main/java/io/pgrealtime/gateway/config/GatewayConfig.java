@@ -1,0 +1,227 @@
+package io.pgrealtime.gateway.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Gateway configuration, prefix {@value #PREFIX}. Defaults are the limits of protocol.md §5.
+ * Mutable bean for Micronaut binding; tests build one with {@code new GatewayConfig()} and setters.
+ */
+@ConfigurationProperties(GatewayConfig.PREFIX)
+public class GatewayConfig {
+    public static final String PREFIX = "gateway";
+
+    private String redisUrl = "redis://localhost:6379";
+    private String keyPrefix = "rt:";
+    private String path = "/realtime";
+    private String nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private String jwtSecret;
+    private String jwtIssuer;
+    private String jwtAudience;
+    private String roleClaim = "role";
+    private String rolesClaim = "roles";
+    private String adminRole = "admin";
+    private int connectionsPerUser = 10;
+    private int subscriptionsPerConnection = 100;
+    private int messagesPerMinute = 100;
+    private int maxFrameBytes = 64 * 1024;
+    private int maxEventBytes = 1024 * 1024;
+    private int outboundBufferBytes = 1024 * 1024;
+    private Duration pingInterval = Duration.ofSeconds(25);
+    private Duration idleTimeout = Duration.ofSeconds(120);
+    private Duration presenceTtl = Duration.ofSeconds(10);
+    private int replayLimit = 10_000;
+    private Duration streamBlock = Duration.ofSeconds(1);
+
+    /** Redis URI (Lettuce form); default {@code redis://localhost:6379}. */
+    public String getRedisUrl() {
+        return redisUrl;
+    }
+
+    public void setRedisUrl(String redisUrl) {
+        this.redisUrl = redisUrl;
+    }
+
+    /** Key prefix shared with the relay; default {@code rt:}. */
+    public String getKeyPrefix() {
+        return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+        this.keyPrefix = keyPrefix;
+    }
+
+    /** Path of the raw WebSocket endpoint; default {@code /realtime}. */
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    /** This node's id in presence and connection counts; default process name plus a random suffix. */
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    /** HS256 secret ({@code JWT_SECRET}); required. */
+    public String getJwtSecret() {
+        return jwtSecret;
+    }
+
+    public void setJwtSecret(String jwtSecret) {
+        this.jwtSecret = jwtSecret;
+    }
+
+    /** Expected {@code iss}, checked when set. */
+    public String getJwtIssuer() {
+        return jwtIssuer;
+    }
+
+    public void setJwtIssuer(String jwtIssuer) {
+        this.jwtIssuer = jwtIssuer;
+    }
+
+    /** Expected {@code aud}, checked when set. */
+    public String getJwtAudience() {
+        return jwtAudience;
+    }
+
+    public void setJwtAudience(String jwtAudience) {
+        this.jwtAudience = jwtAudience;
+    }
+
+    /** Claim holding one role (string); default {@code role}. */
+    public String getRoleClaim() {
+        return roleClaim;
+    }
+
+    public void setRoleClaim(String roleClaim) {
+        this.roleClaim = roleClaim;
+    }
+
+    /** Claim holding several roles (array); default {@code roles}. */
+    public String getRolesClaim() {
+        return rolesClaim;
+    }
+
+    public void setRolesClaim(String rolesClaim) {
+        this.rolesClaim = rolesClaim;
+    }
+
+    /** Role that may use admin endpoints and read every enabled table; default {@code admin}. */
+    public String getAdminRole() {
+        return adminRole;
+    }
+
+    public void setAdminRole(String adminRole) {
+        this.adminRole = adminRole;
+    }
+
+    /** Connections one user may hold across all nodes; default 10. */
+    public int getConnectionsPerUser() {
+        return connectionsPerUser;
+    }
+
+    public void setConnectionsPerUser(int connectionsPerUser) {
+        this.connectionsPerUser = connectionsPerUser;
+    }
+
+    /** Subscriptions one connection may hold; default 100. */
+    public int getSubscriptionsPerConnection() {
+        return subscriptionsPerConnection;
+    }
+
+    public void setSubscriptionsPerConnection(int subscriptionsPerConnection) {
+        this.subscriptionsPerConnection = subscriptionsPerConnection;
+    }
+
+    /** Inbound messages per connection per minute; excess gets RATE_LIMITED and is dropped. Default 100. */
+    public int getMessagesPerMinute() {
+        return messagesPerMinute;
+    }
+
+    public void setMessagesPerMinute(int messagesPerMinute) {
+        this.messagesPerMinute = messagesPerMinute;
+    }
+
+    /** Largest inbound message; larger ones get INVALID_MESSAGE. Default 64 KiB. */
+    public int getMaxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    public void setMaxFrameBytes(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** Largest outbound change event; larger ones are replaced by a notice without the row. Default 1 MiB. */
+    public int getMaxEventBytes() {
+        return maxEventBytes;
+    }
+
+    public void setMaxEventBytes(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** Bytes queued for one connection before it is dropped with SLOW_CONSUMER. Default 1 MiB. */
+    public int getOutboundBufferBytes() {
+        return outboundBufferBytes;
+    }
+
+    public void setOutboundBufferBytes(int outboundBufferBytes) {
+        this.outboundBufferBytes = outboundBufferBytes;
+    }
+
+    /** Server ping interval; default 25 s. */
+    public Duration getPingInterval() {
+        return pingInterval;
+    }
+
+    public void setPingInterval(Duration pingInterval) {
+        this.pingInterval = pingInterval;
+    }
+
+    /** A connection silent this long is closed; default 120 s. */
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** Lease of this node's presence entries; a crashed node's members leave within it. Default 10 s. */
+    public Duration getPresenceTtl() {
+        return presenceTtl;
+    }
+
+    public void setPresenceTtl(Duration presenceTtl) {
+        this.presenceTtl = presenceTtl;
+    }
+
+    /** Most events replayed for one {@code since}; more means {@code recovered:false}. Default 10,000. */
+    public int getReplayLimit() {
+        return replayLimit;
+    }
+
+    public void setReplayLimit(int replayLimit) {
+        this.replayLimit = replayLimit;
+    }
+
+    /** XREAD BLOCK timeout of the stream reader; default 1 s. */
+    public Duration getStreamBlock() {
+        return streamBlock;
+    }
+
+    public void setStreamBlock(Duration streamBlock) {
+        this.streamBlock = streamBlock;
+    }
+}

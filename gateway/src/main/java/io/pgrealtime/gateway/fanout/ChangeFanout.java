@@ -1,0 +1,167 @@
+package io.pgrealtime.gateway.fanout;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrealtime.gateway.protocol.ServerMessages;
+import io.pgrealtime.gateway.subscription.TableIndex;
+import io.pgrealtime.gateway.subscription.TableSubscription;
+import io.pgrealtime.protocol.ChangeEvent;
+import io.pgrealtime.protocol.ChangeEventJson;
+import io.pgrealtime.protocol.StreamId;
+import io.pgrealtime.protocol.filter.CompiledFilter;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Delivers one change event to the matching subscriptions of its table, applying the rules of
+ * protocol.md §4: INSERT when the new row matches; UPDATE when the new row matches or, where the
+ * old row is known, when only the old row matched ({@code view}: enter, stay, leave); DELETE when
+ * the old row matches, and where only its key is known, when the filter names only key columns;
+ * TRUNCATE to everyone.
+ *
+ * <p>Encode once: the message for each variant (view, full or keys payload) is built once per
+ * event and the same bytes go to every subscriber of that variant; the stored event JSON is
+ * spliced in without re-serialization. Confined to the fan-out thread.
+ */
+public final class ChangeFanout {
+    private static final String[] VIEWS = {null, "enter", "stay", "leave"};
+
+    private final int maxHeld;
+    private long seq;
+    private final byte[][] encoded = new byte[VIEWS.length * 2][];
+
+    /** Per-event state, reused. */
+    private String channel;
+    private StreamId id;
+    private ChangeEvent event;
+    private byte[] json;
+    private int delivered;
+
+    public ChangeFanout(int maxHeld) {
+        this.maxHeld = maxHeld;
+    }
+
+    /**
+     * @param channel canonical channel name ({@code table:schema.table})
+     * @param json    the event as stored by the relay (the payload sent to clients)
+     * @return how many subscriptions received it
+     */
+    public int deliver(TableIndex index, String channel, StreamId id, ChangeEvent event, byte[] json) {
+        this.channel = channel;
+        this.id = id;
+        this.event = event;
+        this.json = json;
+        this.delivered = 0;
+        java.util.Arrays.fill(encoded, null);
+        seq++;
+        switch (event.operation()) {
+            case INSERT -> index.candidates(event.record(), this::insert);
+            case UPDATE -> {
+                index.candidates(event.record(), this::update);
+                if (event.oldRecord() != null) {
+                    index.candidates(event.oldRecord(), this::update);
+                }
+            }
+            case DELETE -> index.candidates(event.oldRecord(), this::delete);
+            case TRUNCATE -> index.all(s -> send(s, 0));
+        }
+        this.event = null;
+        this.json = null;
+        return delivered;
+    }
+
+    /** The message a subscription would get for this event, or null if it would get none (used for replay). */
+    public static byte[] messageFor(TableSubscription s, String channel, StreamId id, ChangeEvent event, byte[] json) {
+        int view = viewFor(s.filter(), event);
+        if (view < 0) {
+            return null;
+        }
+        return encode(channel, id, event, json, view, s.keysOnly());
+    }
+
+    private void insert(TableSubscription s) {
+        if (s.filter() == null || s.filter().matches(event.record())) {
+            send(s, 0);
+        }
+    }
+
+    private void update(TableSubscription s) {
+        if (!s.mark(seq)) {
+            return;
+        }
+        int view = viewFor(s.filter(), event);
+        if (view >= 0) {
+            send(s, view);
+        }
+    }
+
+    private void delete(TableSubscription s) {
+        if (s.filter() == null || (knows(event.oldRecord(), s.filter()) && s.filter().matches(event.oldRecord()))) {
+            send(s, 0);
+        }
+    }
+
+    /** Index into {@link #VIEWS}, or -1 when the subscription does not get the event. */
+    static int viewFor(CompiledFilter f, ChangeEvent e) {
+        if (f == null) {
+            return 0;
+        }
+        switch (e.operation()) {
+            case INSERT:
+                return f.matches(e.record()) ? 0 : -1;
+            case DELETE:
+                return knows(e.oldRecord(), f) && f.matches(e.oldRecord()) ? 0 : -1;
+            case TRUNCATE:
+                return 0;
+            default:
+                boolean now = f.matches(e.record());
+                boolean oldKnown = knows(e.oldRecord(), f);
+                boolean before = oldKnown && f.matches(e.oldRecord());
+                if (now && before) {
+                    return 2;
+                }
+                if (now) {
+                    return oldKnown ? 1 : 0;
+                }
+                return before ? 3 : -1;
+        }
+    }
+
+    /** Whether a (possibly key-only) old row has every column the filter looks at. */
+    private static boolean knows(ObjectNode row, CompiledFilter f) {
+        if (row == null) {
+            return false;
+        }
+        for (String c : f.columns()) {
+            if (!row.has(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void send(TableSubscription s, int view) {
+        s.mark(seq);
+        int slot = view * 2 + (s.keysOnly() ? 1 : 0);
+        byte[] m = encoded[slot];
+        if (m == null) {
+            m = encode(channel, id, event, json, view, s.keysOnly());
+            encoded[slot] = m;
+        }
+        delivered++;
+        s.deliver(id, m, maxHeld);
+    }
+
+    private static byte[] encode(String channel, StreamId id, ChangeEvent event, byte[] json, int view, boolean keysOnly) {
+        byte[] payload = keysOnly ? keysOnly(event) : json;
+        return ServerMessages.change(channel, id.toString(), payload, VIEWS[view]);
+    }
+
+    /** The event with rows reduced to their primary key ({@code payload = 'keys'}). */
+    private static byte[] keysOnly(ChangeEvent e) {
+        ObjectNode record = e.record() == null ? null : e.record().deepCopy().retain(e.primaryKey());
+        ObjectNode old = e.oldRecord() == null ? null : e.oldRecord().deepCopy().retain(e.primaryKey());
+        ChangeEvent reduced = new ChangeEvent(e.id(), e.lsn(), e.xid(), e.commitTime(), e.schema(), e.table(),
+                e.operation(), e.primaryKey(), record, old, java.util.List.of());
+        return ChangeEventJson.encodeToString(reduced).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,201 @@
+package io.pgrealtime.gateway.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.StreamMessage;
+import io.pgrealtime.gateway.fanout.ChangeFanout;
+import io.pgrealtime.gateway.protocol.ErrorCode;
+import io.pgrealtime.gateway.protocol.GatewayException;
+import io.pgrealtime.gateway.protocol.ServerMessages;
+import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.stream.ConfigRegistry;
+import io.pgrealtime.gateway.stream.StreamReader;
+import io.pgrealtime.protocol.ChangeEvent;
+import io.pgrealtime.protocol.ChangeEventJson;
+import io.pgrealtime.protocol.StreamId;
+import io.pgrealtime.protocol.TableChannel;
+import io.pgrealtime.protocol.config.TableConfig;
+import io.pgrealtime.protocol.filter.CompiledFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Table channels ({@code table:schema.table}) for every transport: subscribe with permissions and
+ * filters, resume with {@code since}, unsubscribe, and fan-out of the change events the
+ * {@link StreamReader} reads.
+ *
+ * <p>Ordering: for one subscription, the ack comes first, then replayed events (oldest first),
+ * then live events, with no gap and no duplicate between the two. Redis calls run on the
+ * {@code io} executor, never on a connection's event loop.
+ */
+public final class TableChannels {
+    private static final Logger LOG = LoggerFactory.getLogger(TableChannels.class);
+
+    /** How a transport tells its client about the outcome of a subscribe. */
+    public interface SubscribeCallback {
+        void subscribed(TableSubscription sub, Boolean recovered);
+
+        void failed(GatewayException error);
+    }
+
+    private final ConfigRegistry config;
+    private final TableAccess access;
+    private final Executor io;
+    private final int replayLimit;
+    private final int maxPerConnection;
+    private final Map<String, TableIndex> indexes = new ConcurrentHashMap<>();
+    private final ChangeFanout fanout;
+    private final io.pgrealtime.gateway.GatewayMetrics metrics;
+    private StreamReader reader;
+
+    public TableChannels(ConfigRegistry config, TableAccess access, Executor io, int replayLimit, int maxPerConnection,
+                         io.pgrealtime.gateway.GatewayMetrics metrics) {
+        this.config = config;
+        this.access = access;
+        this.io = io;
+        this.replayLimit = replayLimit;
+        this.maxPerConnection = maxPerConnection;
+        this.fanout = new ChangeFanout(replayLimit);
+        this.metrics = metrics;
+    }
+
+    public void reader(StreamReader reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * Validates and registers a subscription. Synchronous checks (permissions, filters, limits)
+     * throw {@link GatewayException}; the rest completes through the callback on an I/O thread.
+     */
+    public void subscribe(ClientSession s, TableChannel channel, JsonNode filter, String since, SubscribeCallback cb) {
+        String table = channel.qualifiedTable();
+        TableConfig tc = config.table(table);
+        if (tc == null) {
+            throw new GatewayException(ErrorCode.SUBSCRIPTION_FAILED, "realtime is not enabled on " + table);
+        }
+        access.checkRead(s.principal(), tc);
+        CompiledFilter compiled = access.filterFor(s.principal(), tc, filter);
+        StreamId from = null;
+        if (since != null) {
+            try {
+                from = StreamId.parse(since);
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(ErrorCode.INVALID_MESSAGE, "'since' must be an event id such as 123-0");
+            }
+        }
+        String name = channel.name();
+        if (!s.subscriptions().containsKey(name) && s.subscriptions().size() >= maxPerConnection) {
+            throw new GatewayException(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED,
+                    "at most " + maxPerConnection + " subscriptions per connection");
+        }
+        TableSubscription sub = new TableSubscription(s, name, table, compiled, "keys".equals(tc.payload()),
+                tc.primaryKey(), true);
+        Object previous = s.subscriptions().put(name, sub);
+        if (previous instanceof TableSubscription old) {
+            remove(old);
+        }
+        StreamId resumeFrom = from;
+        io.execute(() -> {
+            try {
+                reader.follow(table);
+                indexes.computeIfAbsent(table, t -> new TableIndex()).add(sub);
+                if (resumeFrom == null) {
+                    cb.subscribed(sub, null);
+                    sub.goLive();
+                } else {
+                    recover(sub, resumeFrom, cb);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("subscribe to {} failed: {}", table, e.toString());
+                s.subscriptions().remove(name, sub);
+                remove(sub);
+                cb.failed(new GatewayException(ErrorCode.SUBSCRIPTION_FAILED, "subscription to " + table
+                        + " failed; try again"));
+            }
+        });
+    }
+
+    private void recover(TableSubscription sub, StreamId since, SubscribeCallback cb) {
+        String table = sub.table();
+        StreamId first = reader.first(table);
+        // Continuity can be proven only if the stream still holds the entry after 'since'.
+        boolean recovered = first == null || since.compareTo(first) >= 0 || isPredecessor(since, first);
+        List<StreamMessage<String, String>> missed = recovered ? reader.range(table, since, replayLimit + 1) : List.of();
+        if (missed.size() > replayLimit) {
+            recovered = false;
+            missed = List.of();
+        }
+        cb.subscribed(sub, recovered);
+        for (StreamMessage<String, String> m : missed) {
+            StreamId id = StreamId.parse(m.getId());
+            byte[] json = m.getBody().get("e").getBytes(StandardCharsets.UTF_8);
+            ChangeEvent event = ChangeEventJson.decode(json);
+            sub.replay(id, ChangeFanout.messageFor(sub, sub.channel(), id, event, json));
+        }
+        sub.goLive();
+    }
+
+    /** Whether {@code first} is the first entry that could follow {@code since} (same commit, next index). */
+    private static boolean isPredecessor(StreamId since, StreamId first) {
+        return since.lsn() == first.lsn() && since.seq() + 1 == first.seq();
+    }
+
+    /** Removes one subscription of a session; true if it existed. */
+    public boolean unsubscribe(ClientSession s, TableChannel channel) {
+        Object sub = s.subscriptions().remove(channel.name());
+        if (sub instanceof TableSubscription ts) {
+            remove(ts);
+            return true;
+        }
+        return false;
+    }
+
+    /** Removes a session's table subscriptions (on disconnect). */
+    public void closed(ClientSession s) {
+        for (Object sub : s.subscriptions().values()) {
+            if (sub instanceof TableSubscription ts) {
+                remove(ts);
+            }
+        }
+    }
+
+    private void remove(TableSubscription sub) {
+        TableIndex index = indexes.get(sub.table());
+        if (index != null && index.remove(sub) && index.size() == 0) {
+            io.execute(() -> {
+                TableIndex current = indexes.get(sub.table());
+                if (current != null && current.size() == 0) {
+                    reader.unfollow(sub.table());
+                }
+            });
+        }
+    }
+
+    /** Delivers a change read from a table stream (stream reader thread). */
+    public void onChange(String table, StreamId id, byte[] json) {
+        TableIndex index = indexes.get(table);
+        if (index == null || index.size() == 0) {
+            return;
+        }
+        ChangeEvent event = ChangeEventJson.decode(json);
+        int n = fanout.deliver(index, "table:" + table, id, event, json);
+        if (event.commitTime() != null) {
+            metrics.delivered(n, ChangeEventJson.toEpochMicros(event.commitTime()));
+        }
+    }
+
+    /** Number of table subscriptions on this node. */
+    public int subscriptionCount() {
+        return indexes.values().stream().mapToInt(TableIndex::size).sum();
+    }
+
+    /** Acks for the raw protocol. */
+    public static byte[] ack(String channel, String ref, Boolean recovered) {
+        return ServerMessages.ack(channel, "subscribed", ref, recovered);
+    }
+}

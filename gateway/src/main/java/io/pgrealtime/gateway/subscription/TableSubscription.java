@@ -1,0 +1,126 @@
+package io.pgrealtime.gateway.subscription;
+
+import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.protocol.StreamId;
+import io.pgrealtime.protocol.filter.CompiledFilter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One session's subscription to one table channel: the filter it asked for AND-ed with the row
+ * filter its claims bind, compiled once against the table's columns.
+ *
+ * <p>A subscription made with {@code since} starts RECOVERING: live events are held back while
+ * the missed ones are replayed from the stream, then released in order without duplicates, and
+ * the subscription becomes LIVE. Delivery happens on the fan-out thread; recovery completes on
+ * an I/O thread; the two meet under this object's lock, taken only while recovering.
+ */
+public final class TableSubscription {
+    private final ClientSession session;
+    private final String channel;
+    private final String table;
+    private final CompiledFilter filter;
+    private final boolean keysOnly;
+    private final List<String> primaryKey;
+    /** The event sequence last delivered, so a subscription found twice (old and new row) gets it once. */
+    private long lastSeq = -1;
+
+    private volatile boolean live;
+    private List<Held> held;
+    private StreamId lastReplayed;
+
+    /** A live event held back during recovery. */
+    private record Held(StreamId id, byte[] message) {
+    }
+
+    public TableSubscription(ClientSession session, String channel, String table, CompiledFilter filter,
+                             boolean keysOnly, List<String> primaryKey, boolean recovering) {
+        this.session = session;
+        this.channel = channel;
+        this.table = table;
+        this.filter = filter;
+        this.keysOnly = keysOnly;
+        this.primaryKey = List.copyOf(primaryKey);
+        this.live = !recovering;
+        this.held = recovering ? new ArrayList<>() : null;
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Null when every row is visible. */
+    public CompiledFilter filter() {
+        return filter;
+    }
+
+    public boolean keysOnly() {
+        return keysOnly;
+    }
+
+    public List<String> primaryKey() {
+        return primaryKey;
+    }
+
+    /** Marks event {@code seq} as handled; false if it already was (fan-out thread only). */
+    public boolean mark(long seq) {
+        if (lastSeq == seq) {
+            return false;
+        }
+        lastSeq = seq;
+        return true;
+    }
+
+    /** Delivers a live event: sent now, or held while recovering (fan-out thread). */
+    public void deliver(StreamId id, byte[] message, int maxHeld) {
+        if (live) {
+            session.send(message);
+            return;
+        }
+        synchronized (this) {
+            if (live) {
+                session.send(message);
+            } else if (held.size() >= maxHeld) {
+                session.close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
+                        "too many events arrived during recovery; resume with 'since' again");
+            } else {
+                held.add(new Held(id, message));
+            }
+        }
+    }
+
+    /** Sends one replayed event (recovery thread). */
+    public synchronized void replay(StreamId id, byte[] message) {
+        if (message != null) {
+            session.send(message);
+        }
+        lastReplayed = id;
+    }
+
+    /** Ends recovery: held live events after the last replayed one are sent, in order, and the subscription is live. */
+    public synchronized void goLive() {
+        if (live) {
+            return;
+        }
+        for (Held h : held) {
+            if (lastReplayed == null || h.id().compareTo(lastReplayed) > 0) {
+                session.send(h.message());
+            }
+        }
+        held = null;
+        live = true;
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+}

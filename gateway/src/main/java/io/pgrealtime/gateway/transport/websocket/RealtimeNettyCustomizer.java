@@ -1,0 +1,52 @@
+package io.pgrealtime.gateway.transport.websocket;
+
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.netty.channel.Channel;
+import io.pgrealtime.gateway.GatewayService;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+
+/**
+ * Puts {@link WebSocketUpgradeHandler} into every HTTP/1.1 connection of Micronaut's Netty server,
+ * right after the HTTP codec, so the realtime endpoints live on the application's own port.
+ */
+@Singleton
+public class RealtimeNettyCustomizer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+    private final Provider<GatewayService> gateway;
+
+    public RealtimeNettyCustomizer(Provider<GatewayService> gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+        NettyServerCustomizer.Registry registry = event.getBean();
+        registry.register(new Customizer(null));
+        return registry;
+    }
+
+    private final class Customizer implements NettyServerCustomizer {
+        private final Channel channel;
+
+        Customizer(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
+            return role == ChannelRole.CONNECTION ? new Customizer(channel) : this;
+        }
+
+        @Override
+        public void onStreamPipelineBuilt() {
+            if (channel == null || channel.pipeline().get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) == null) {
+                return;
+            }
+            channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "pgrt-upgrade",
+                    new WebSocketUpgradeHandler(gateway.get().gateway()));
+        }
+    }
+}

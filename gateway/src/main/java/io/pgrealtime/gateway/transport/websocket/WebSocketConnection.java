@@ -1,0 +1,168 @@
+package io.pgrealtime.gateway.transport.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgrealtime.gateway.Gateway;
+import io.pgrealtime.gateway.protocol.ErrorCode;
+import io.pgrealtime.gateway.protocol.GatewayException;
+import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.session.Outbound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One raw WebSocket connection after the handshake: frames in, encoded messages out. Implements
+ * {@link Outbound} over the Netty channel: writes are bounded by the channel's write-buffer high
+ * water mark (the outbound buffer limit), so a client that does not read is reported, not buffered
+ * without bound.
+ */
+final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements Outbound {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
+
+    private final Gateway gateway;
+    private final Channel channel;
+    private final Runnable onClose;
+    private RawProtocolSession protocol;
+    private ScheduledFuture<?> expiry;
+    private volatile boolean closing;
+
+    WebSocketConnection(Gateway gateway, Channel channel, Runnable onClose) {
+        this.gateway = gateway;
+        this.channel = channel;
+        this.onClose = onClose;
+    }
+
+    void bind(ClientSession session) {
+        this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry);
+        scheduleExpiry();
+    }
+
+    /** Closes the connection when the session's token runs out; re-armed by every {@code auth}. */
+    private void scheduleExpiry() {
+        channel.eventLoop().execute(() -> {
+            if (expiry != null) {
+                expiry.cancel(false);
+                expiry = null;
+            }
+            Instant exp = protocol.session().principal().expiresAt();
+            if (exp != null) {
+                long delay = Math.max(0, exp.toEpochMilli() - System.currentTimeMillis());
+                expiry = channel.eventLoop().schedule(protocol::expired, delay, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (closing) {
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame text) {
+            int size = text.content().readableBytes();
+            int limit = gateway.config().getMaxFrameBytes();
+            if (size > limit) {
+                protocol.fail(new GatewayException(ErrorCode.INVALID_MESSAGE, "message of " + size
+                        + " bytes is over the limit of " + limit), null, null);
+                return;
+            }
+            protocol.onText(text.text());
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            protocol.fail(new GatewayException(ErrorCode.INVALID_MESSAGE, "binary frames are not supported; send JSON text"),
+                    null, null);
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            closing = true;
+            ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                closing = true;
+                ctx.writeAndFlush(new CloseWebSocketFrame(1001, "idle timeout")).addListener(ChannelFutureListener.CLOSE);
+            } else if (idle.state() == IdleState.WRITER_IDLE || idle.state() == IdleState.ALL_IDLE) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        if (protocol != null) {
+            protocol.session().markClosed();
+            protocol.closed();
+        }
+        onClose.run();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException
+                || cause instanceof CorruptedFrameException) {
+            // The decoder already answered with a close frame (1009 / 1002); nothing else to say.
+            LOG.debug("connection {}: {}", channel.id(), cause.getMessage());
+        } else {
+            LOG.debug("connection {} failed: {}", channel.id(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    @Override
+    public boolean send(byte[] json) {
+        if (!channel.isActive()) {
+            return true;
+        }
+        if (!channel.isWritable()) {
+            gateway.metrics().slowConsumer();
+            return false;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void close(int status, String reason, byte[] lastMessage) {
+        closing = true;
+        if (lastMessage != null) {
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(lastMessage)), channel.voidPromise());
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive() && !closing;
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,172 @@
+package io.pgrealtime.gateway.transport.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.pgrealtime.gateway.Gateway;
+import io.pgrealtime.gateway.auth.AuthException;
+import io.pgrealtime.gateway.auth.Principal;
+import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.session.CloseStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sits right after Micronaut's HTTP codec and takes over the requests for the raw WebSocket path:
+ * authenticates the token ({@code ?token=} or {@code Authorization: Bearer}), performs the
+ * WebSocket handshake, and replaces the rest of the pipeline with {@link WebSocketConnection}.
+ * Every other request passes through to Micronaut untouched, so REST, health and metrics share
+ * the port.
+ */
+public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
+    /** Hard cap on one frame, far above the protocol's message limit, against memory exhaustion. */
+    static final int MAX_WIRE_FRAME = 1024 * 1024;
+
+    private final Gateway gateway;
+    private HttpRequest pending;
+
+    public WebSocketUpgradeHandler(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (pending != null) {
+            // The body of an upgrade request (empty for a GET): wait for its end, then upgrade.
+            if (msg instanceof LastHttpContent) {
+                HttpRequest req = pending;
+                pending = null;
+                ReferenceCountUtil.release(msg);
+                upgrade(ctx, req);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        if (msg instanceof HttpRequest req && isOurs(req)) {
+            if (!isUpgrade(req)) {
+                ReferenceCountUtil.release(msg);
+                reject(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_MESSAGE", "expected a WebSocket upgrade request");
+                return;
+            }
+            if (msg instanceof HttpContent content && content instanceof LastHttpContent) {
+                ReferenceCountUtil.release(msg);
+                upgrade(ctx, req);
+            } else {
+                pending = req;
+            }
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private boolean isOurs(HttpRequest req) {
+        return new QueryStringDecoder(req.uri()).path().equals(gateway.config().getPath());
+    }
+
+    private static boolean isUpgrade(HttpRequest req) {
+        return req.method() == HttpMethod.GET
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest req) {
+        DefaultFullHttpRequest full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+                Unpooled.EMPTY_BUFFER, req.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + gateway.config().getPath(), null, false,
+                MAX_WIRE_FRAME).newHandshaker(full);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        // Micronaut's handlers after this one are for HTTP; the connection is WebSocket from now on.
+        ChannelPipeline p = ctx.pipeline();
+        List<String> names = p.names();
+        for (int i = names.indexOf(ctx.name()) + 1; i < names.size(); i++) {
+            String name = names.get(i);
+            if (p.get(name) != null && !name.startsWith("DefaultChannelPipeline$TailContext")) {
+                p.remove(name);
+            }
+        }
+        ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
+                gateway.config().getOutboundBufferBytes() / 2, gateway.config().getOutboundBufferBytes()));
+        WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> gateway.metrics().disconnected());
+        long idle = gateway.config().getIdleTimeout().toMillis();
+        long ping = gateway.config().getPingInterval().toMillis();
+        p.addAfter(ctx.name(), "pgrt-idle", new IdleStateHandler(idle, ping, 0, TimeUnit.MILLISECONDS));
+        p.addAfter("pgrt-idle", "pgrt-aggregator", new WebSocketFrameAggregator(MAX_WIRE_FRAME));
+        p.addAfter("pgrt-aggregator", "pgrt-ws", connection);
+        p.remove(this);
+        handshaker.handshake(ctx.channel(), full).addListener(f -> {
+            if (!f.isSuccess()) {
+                ctx.channel().close();
+                return;
+            }
+            gateway.metrics().connected();
+            // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
+            ctx.channel().config().setAutoRead(true);
+            ctx.channel().read();
+            accept(connection, req);
+        });
+    }
+
+    private void accept(WebSocketConnection connection, HttpRequest req) {
+        String token = token(req);
+        Principal principal;
+        try {
+            if (token == null) {
+                throw new AuthException(AuthException.Code.UNAUTHORIZED, "Invalid or expired token");
+            }
+            principal = gateway.verifier().verify(token);
+        } catch (AuthException e) {
+            ClientSession rejected = new ClientSession(gateway.nextConnectionId(), Principal.ANONYMOUS, connection, "websocket");
+            rejected.close(CloseStatus.UNAUTHORIZED, "Invalid or expired token");
+            return;
+        }
+        ClientSession session = new ClientSession(gateway.nextConnectionId(), principal, connection, "websocket");
+        connection.bind(session);
+    }
+
+    private static String token(HttpRequest req) {
+        List<String> fromQuery = new QueryStringDecoder(req.uri()).parameters().get("token");
+        if (fromQuery != null && !fromQuery.isEmpty() && !fromQuery.get(0).isBlank()) {
+            return fromQuery.get(0);
+        }
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        return null;
+    }
+
+    private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String code, String message) {
+        byte[] body = ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+}
