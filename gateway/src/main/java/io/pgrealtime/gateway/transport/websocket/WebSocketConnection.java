@@ -155,6 +155,10 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(lastMessage)), channel.voidPromise());
         }
         channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A client that does not read never lets that flush finish: do not wait for it.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, 2, TimeUnit.SECONDS);
     }
 
     @Override
