@@ -13,9 +13,15 @@ end
 redis.call('SREM', KEYS[3], ARGV[1])
 if redis.call('SCARD', KEYS[3]) == 0 then
   -- The connection is in no room any more: forget it in its node's set, or that set would grow
-  -- with every connection the node ever had.
-  local node = cjson.decode(old)['nodeId']
-  redis.call('SREM', ARGV[4] .. node, ARGV[2])
+  -- with every connection the node ever had. The node id is read from the text rather than with
+  -- cjson.decode, which gives up on deeply nested state: ',"nodeId":"' cannot occur inside a JSON
+  -- string (its quote would be escaped), and node ids contain no quote or backslash.
+  local i = string.find(old, ',"nodeId":"', 1, true)
+  if i then
+    local from = i + 11
+    local to = string.find(old, '"', from, true)
+    redis.call('SREM', ARGV[4] .. string.sub(old, from, to - 1), ARGV[2])
+  end
 end
 redis.call('PUBLISH', ARGV[3], '{"type":"leave","room":' .. cjson.encode(ARGV[1]) .. ',"member":' .. old .. '}')
 return old

@@ -63,6 +63,10 @@ public final class GatewayMetrics {
         errors.increment();
     }
 
+    public double slowConsumers() {
+        return slowConsumers.count();
+    }
+
     public double deliveries() {
         return deliveries.count();
     }

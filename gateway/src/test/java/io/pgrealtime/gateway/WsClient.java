@@ -24,7 +24,7 @@ public final class WsClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
     private final WebSocket ws;
-    private final boolean reading;
+    private volatile boolean reading;
 
     private WsClient(URI uri, String bearer, boolean reading) {
         this.reading = reading;
@@ -89,6 +89,12 @@ public final class WsClient implements AutoCloseable {
     public WsClient send(String json) {
         ws.sendText(json, true).join();
         return this;
+    }
+
+    /** Starts reading again (a slow consumer that wakes up). */
+    public void resumeReading() {
+        reading = true;
+        ws.request(Long.MAX_VALUE);
     }
 
     public WsClient sendBinary(byte[] data) {

@@ -137,6 +137,10 @@ public final class RedisBroker implements Broker {
             Interest i = interests.get(channel);
             if (i != null) {
                 i.refs++;
+                if (i.subscribed.isCompletedExceptionally()) {
+                    // The first SUBSCRIBE failed (timeout, Redis away): try again for this caller.
+                    i.subscribed = receiver.async().subscribe(channelPrefix + channel).toCompletableFuture();
+                }
                 return i.subscribed;
             }
             i = new Interest();

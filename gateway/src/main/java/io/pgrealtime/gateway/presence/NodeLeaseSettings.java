@@ -49,7 +49,8 @@ public record NodeLeaseSettings(Duration leaseTtl, Duration refreshInterval, Dur
 
     /** A lease of {@code ttl}, refreshed every {@code ttl / 3}, reaper every {@code ttl / 5}. */
     public static NodeLeaseSettings ofTtl(Duration ttl) {
-        return new NodeLeaseSettings(ttl, ttl.dividedBy(3), ttl.dividedBy(5), DEFAULT_REAP_BATCH_SIZE);
+        long ms = ttl.toMillis();
+        return new NodeLeaseSettings(ttl, Duration.ofMillis(ms / 3), Duration.ofMillis(ms / 5), DEFAULT_REAP_BATCH_SIZE);
     }
 
     /** The longest a dead node's members stay, reaping time aside: {@code leaseTtl + reaperInterval}. */

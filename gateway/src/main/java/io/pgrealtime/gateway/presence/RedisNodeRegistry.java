@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Liveness of gateway nodes in Redis: each node holds a lease, and every node reaps the data of
@@ -57,6 +59,7 @@ public final class RedisNodeRegistry implements AutoCloseable {
     private static final String NODES = LuaScripts.load("presence_nodes.lua");
     private static final String FORGET = LuaScripts.load("presence_forget_node.lua");
     private static final String UNLOCK = LuaScripts.load("presence_unlock.lua");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
     /** Something that keeps per-node data in Redis and must reap and restore it. */
     interface Participant {
@@ -82,6 +85,7 @@ public final class RedisNodeRegistry implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final List<Participant> participants = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile boolean refreshPaused;
 
     /**
      * Takes this node's lease (blocking: fails fast if Redis is unreachable) and starts the
@@ -89,12 +93,17 @@ public final class RedisNodeRegistry implements AutoCloseable {
      *
      * @param client   Lettuce client; owned by the caller
      * @param keys     key names
-     * @param nodeId   this node's id, unique among live nodes
+     * @param nodeId   this node's id, unique among live nodes: letters, digits and {@code . _ : @ -},
+     *                 at most 128 characters (a host or pod name, with a random suffix if reused)
      * @param settings lease timing
+     * @throws IllegalArgumentException if the node id has other characters
      */
     public RedisNodeRegistry(RedisClient client, RedisKeys keys, String nodeId, NodeLeaseSettings settings) {
         this.keys = new PresenceKeys(keys);
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("node id must match " + NODE_ID.pattern() + ": " + nodeId);
+        }
+        this.nodeId = nodeId;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leaseValue = Instant.now() + " " + UUID.randomUUID();
         this.connection = client.connect();
@@ -103,7 +112,10 @@ public final class RedisNodeRegistry implements AutoCloseable {
         connection.setTimeout(timeout);
         this.redis = connection.sync();
         try {
-            takeLease();
+            if (takeLease()) {
+                LOG.warn("node {}: its lease was already held, by a previous process within the lease TTL or by"
+                        + " another live process with the same id (node ids must be unique)", nodeId);
+            }
         } catch (RuntimeException e) {
             connection.close();
             throw e;
@@ -118,7 +130,7 @@ public final class RedisNodeRegistry implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -163,7 +175,7 @@ public final class RedisNodeRegistry implements AutoCloseable {
     }
 
     private void refresh() {
-        if (closed) {
+        if (closed || refreshPaused) {
             return;
         }
         try {
@@ -175,7 +187,9 @@ public final class RedisNodeRegistry implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("node {}: lease refresh failed: {}", nodeId, e.toString());
+            if (!closed) {
+                LOG.warn("node {}: lease refresh failed: {}", nodeId, e.toString());
+            }
         }
     }
 
@@ -192,7 +206,9 @@ public final class RedisNodeRegistry implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("node {}: reaper run failed: {}", nodeId, e.toString());
+            if (!closed) {
+                LOG.warn("node {}: reaper run failed: {}", nodeId, e.toString());
+            }
         }
     }
 
@@ -224,6 +240,11 @@ public final class RedisNodeRegistry implements AutoCloseable {
     private boolean forget(String node) {
         Long r = redis.eval(FORGET, ScriptOutputType.INTEGER, new String[] {keys.nodes(), keys.lease(node)}, node);
         return r != null && r == 1L;
+    }
+
+    /** Test hook: simulates a long pause (GC, frozen VM) by skipping lease refreshes while paused. */
+    void pauseRefresh(boolean paused) {
+        this.refreshPaused = paused;
     }
 
     /**

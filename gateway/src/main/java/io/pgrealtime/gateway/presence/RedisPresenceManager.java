@@ -52,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  * order. The handler runs on the event connection's event-loop thread and must not block.
  * Close (or {@link #crash()}) this manager before the registry.
  */
-public final class RedisPresenceManager implements PresenceManager, RedisNodeRegistry.Participant {
+public final class RedisPresenceManager implements PresenceManager {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceManager.class);
     private static final String JOIN = LuaScripts.load("presence_join.lua");
     private static final String UPDATE = LuaScripts.load("presence_update.lua");
@@ -71,6 +71,7 @@ public final class RedisPresenceManager implements PresenceManager, RedisNodeReg
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> async;
     private final RedisConnectionStateListener reconnectListener = new ReconnectListener();
+    private final RedisNodeRegistry.Participant participant = new RegistryParticipant();
     private final Object lock = new Object();
     /** Members joined through this node, by connection and room; guarded by {@link #lock}. */
     private final Map<String, Map<String, PresenceMember>> local = new HashMap<>();
@@ -110,7 +111,7 @@ public final class RedisPresenceManager implements PresenceManager, RedisNodeReg
             }
             throw e;
         }
-        registry.register(this);
+        registry.register(participant);
         client.addListener(reconnectListener);
     }
 
@@ -223,30 +224,6 @@ public final class RedisPresenceManager implements PresenceManager, RedisNodeReg
                 });
     }
 
-    @Override
-    public boolean reapNode(String deadNodeId) {
-        int removed = removeNode(deadNodeId, true);
-        if (removed > 0) {
-            LOG.info("node {}: {} presence members of dead node {} left", nodeId, removed, deadNodeId);
-        }
-        return removed >= 0;
-    }
-
-    @Override
-    public void leaseLost() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            local.forEach((conn, rooms) -> rooms.forEach((room, member) ->
-                    dispatchJoin(room, conn, PresenceCodec.encode(member)).whenComplete((r, e) -> {
-                        if (e != null) {
-                            LOG.warn("node {}: could not restore {} in room {}: {}", nodeId, conn, room, e.toString());
-                        }
-                    })));
-        }
-    }
-
     /**
      * Removes every connection of a node from every room, in batches.
      *
@@ -297,7 +274,7 @@ public final class RedisPresenceManager implements PresenceManager, RedisNodeReg
             closed = true;
             local.clear();
         }
-        registry.unregister(this);
+        registry.unregister(participant);
         client.removeListener(reconnectListener);
         try {
             removeNode(nodeId, false);
@@ -317,10 +294,37 @@ public final class RedisPresenceManager implements PresenceManager, RedisNodeReg
         synchronized (lock) {
             closed = true;
         }
-        registry.unregister(this);
+        registry.unregister(participant);
         client.removeListener(reconnectListener);
         events.close();
         connection.close();
+    }
+
+    /** What the node registry asks of presence: reap a dead node, restore after a lapsed lease. */
+    private final class RegistryParticipant implements RedisNodeRegistry.Participant {
+        @Override
+        public boolean reapNode(String deadNodeId) {
+            int removed = removeNode(deadNodeId, true);
+            if (removed > 0) {
+                LOG.info("node {}: {} presence members of dead node {} left", nodeId, removed, deadNodeId);
+            }
+            return removed >= 0;
+        }
+
+        @Override
+        public void leaseLost() {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                local.forEach((conn, rooms) -> rooms.forEach((room, member) ->
+                        dispatchJoin(room, conn, PresenceCodec.encode(member)).whenComplete((r, e) -> {
+                            if (e != null) {
+                                LOG.warn("node {}: could not restore {} in room {}: {}", nodeId, conn, room, e.toString());
+                            }
+                        })));
+            }
+        }
     }
 
     private final class EventListener extends RedisPubSubAdapter<String, String> {

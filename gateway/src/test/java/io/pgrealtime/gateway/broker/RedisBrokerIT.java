@@ -1,6 +1,8 @@
 package io.pgrealtime.gateway.broker;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.pgrealtime.protocol.RedisKeys;
@@ -26,7 +28,7 @@ class RedisBrokerIT extends BrokerContract {
         // Reconnect quickly after the outage test restarts the server.
         this.resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
         this.client = RedisClient.create(resources, redis.uri());
-        this.client.setDefaultTimeout(Duration.ofSeconds(5));
+        this.client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
     }
 
     @AfterEach
