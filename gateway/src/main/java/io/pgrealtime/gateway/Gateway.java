@@ -10,6 +10,12 @@ import io.pgrealtime.gateway.broker.RedisBroker;
 import io.pgrealtime.gateway.channel.BroadcastChannels;
 import io.pgrealtime.gateway.channel.PresenceChannels;
 import io.pgrealtime.gateway.config.GatewayConfig;
+import io.pgrealtime.gateway.presence.ConnectionCounter;
+import io.pgrealtime.gateway.presence.NodeLeaseSettings;
+import io.pgrealtime.gateway.presence.PresenceManager;
+import io.pgrealtime.gateway.presence.RedisConnectionCounter;
+import io.pgrealtime.gateway.presence.RedisNodeRegistry;
+import io.pgrealtime.gateway.presence.RedisPresenceManager;
 import io.pgrealtime.gateway.stream.ConfigRegistry;
 import io.pgrealtime.gateway.stream.StreamReader;
 import io.pgrealtime.gateway.subscription.TableAccess;
@@ -40,6 +46,9 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final BroadcastChannels broadcasts;
     private final PresenceChannels presence;
+    private final RedisNodeRegistry nodes;
+    private final PresenceManager presenceManager;
+    private final ConnectionCounter connections;
 
     public Gateway(GatewayConfig config, MeterRegistry meters) {
         this.config = config;
@@ -81,7 +90,12 @@ public final class Gateway implements AutoCloseable {
         });
         this.broadcasts = new BroadcastChannels(broker, "bc:");
         broadcastsRef[0] = broadcasts;
-        this.presence = new PresenceChannels();
+        PresenceManager[] presenceRef = new PresenceManager[1];
+        this.presence = new PresenceChannels(() -> presenceRef[0], config.getNodeId());
+        this.nodes = new RedisNodeRegistry(redis, keys, config.getNodeId(), NodeLeaseSettings.ofTtl(config.getPresenceTtl()));
+        this.presenceManager = new RedisPresenceManager(redis, keys, nodes, presence);
+        presenceRef[0] = presenceManager;
+        this.connections = new RedisConnectionCounter(redis, keys, nodes);
         this.tables.reader(reader);
         JwtVerifier.Builder b = JwtVerifier.builder().roleClaim(config.getRoleClaim()).rolesClaim(config.getRolesClaim());
         if (config.getJwtSecret() == null || config.getJwtSecret().isBlank()) {
@@ -135,6 +149,14 @@ public final class Gateway implements AutoCloseable {
         return presence;
     }
 
+    public PresenceManager presenceManager() {
+        return presenceManager;
+    }
+
+    public ConnectionCounter connections() {
+        return connections;
+    }
+
     public Broker broker() {
         return broker;
     }
@@ -179,10 +201,29 @@ public final class Gateway implements AutoCloseable {
         return io;
     }
 
+    /**
+     * Test hook: stops this node as if its process died: presence and connection leases are no
+     * longer refreshed and nothing is cleaned up, so other nodes must reap its members.
+     */
+    public void crashForTests() {
+        reader.close();
+        if (presenceManager instanceof RedisPresenceManager r) {
+            r.crash();
+        }
+        if (connections instanceof RedisConnectionCounter r) {
+            r.crash();
+        }
+        nodes.crash();
+        broker.close();
+    }
+
     @Override
     public void close() {
         reader.close();
         broker.close();
+        presenceManager.close();
+        connections.close();
+        nodes.close();
         io.shutdownNow();
         redis.shutdown();
     }

@@ -44,6 +44,7 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     private RawProtocolSession protocol;
     private ScheduledFuture<?> expiry;
     private volatile boolean closing;
+    private Runnable release;
 
     WebSocketConnection(Gateway gateway, Channel channel, Runnable onClose) {
         this.gateway = gateway;
@@ -51,9 +52,26 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         this.onClose = onClose;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
+    /** Runs when the connection closes (returns the user's connection slot). */
+    void onRelease(Runnable r) {
+        if (channel.isActive()) {
+            this.release = r;
+        } else {
+            r.run();
+        }
+    }
+
+    /** Attaches the authenticated session and starts reading frames (not before: nothing is accepted unauthenticated). */
     void bind(ClientSession session) {
         this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry);
         scheduleExpiry();
+        // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
+        channel.config().setAutoRead(true);
+        channel.read();
     }
 
     /** Closes the connection when the session's token runs out; re-armed by every {@code auth}. */
@@ -118,6 +136,9 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         if (protocol != null) {
             protocol.session().markClosed();
             protocol.closed();
+        }
+        if (release != null) {
+            release.run();
         }
         onClose.run();
         super.channelInactive(ctx);

@@ -125,9 +125,6 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 return;
             }
             gateway.metrics().connected();
-            // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
-            ctx.channel().config().setAutoRead(true);
-            ctx.channel().read();
             accept(connection, req);
         });
     }
@@ -146,7 +143,22 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         ClientSession session = new ClientSession(gateway.nextConnectionId(), principal, connection, "websocket");
-        connection.bind(session);
+        if (principal.userId() == null) {
+            connection.bind(session);
+            return;
+        }
+        int limit = gateway.config().getConnectionsPerUser();
+        gateway.connections().tryAcquire(principal.userId(), session.id(), limit).whenComplete((ok, err) ->
+                connection.channel().eventLoop().execute(() -> {
+                    if (err != null || !Boolean.TRUE.equals(ok)) {
+                        session.close(CloseStatus.CONNECTION_LIMIT_EXCEEDED, err != null
+                                ? "connection limit could not be checked; try again"
+                                : "user " + principal.userId() + " already has " + limit + " connections");
+                        return;
+                    }
+                    connection.bind(session);
+                    connection.onRelease(() -> gateway.connections().release(principal.userId(), session.id()));
+                }));
     }
 
     private static String token(HttpRequest req) {
