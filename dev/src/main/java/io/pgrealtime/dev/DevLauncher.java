@@ -2,6 +2,7 @@ package io.pgrealtime.dev;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
+import io.pgrealtime.gateway.auth.JwtIssuer;
 import io.pgrealtime.testsupport.EmbeddedPostgresServer;
 import io.pgrealtime.testsupport.EmbeddedRedisServer;
 
@@ -34,14 +35,23 @@ public final class DevLauncher {
         redis.start();
         String dbUrl = "postgresql://postgres:postgres@127.0.0.1:" + pgPort + "/postgres";
 
+        int port = Integer.getInteger("realtime.dev.port", 8080);
+        String secret = System.getenv().getOrDefault("JWT_SECRET", "dev-secret-change-me-dev-secret-change-me");
+        // Relay and gateway in one application context: one port serves /realtime, /health and /prometheus.
         ApplicationContext relay = Micronaut.build(args)
                 .mainClass(DevLauncher.class)
                 .properties(Map.of(
                         "micronaut.application.name", "pgrealtime-dev",
-                        "micronaut.server.port", Integer.getInteger("realtime.dev.relay-port", 8081),
+                        "micronaut.server.port", port,
                         "relay.database-url", dbUrl,
-                        "relay.redis-url", redis.uri()))
+                        "relay.redis-url", redis.uri(),
+                        "relay.key-prefix", "rt:",
+                        "gateway.redis-url", redis.uri(),
+                        "gateway.key-prefix", "rt:",
+                        "gateway.jwt-secret", secret))
                 .start();
+        String token = JwtIssuer.hs256(secret).sign(Map.of("sub", "dev-user", "role", "admin",
+                "exp", java.time.Instant.now().plus(java.time.Duration.ofDays(30)).getEpochSecond()));
 
         createDemoTable(pg, pgPort);
 
@@ -55,14 +65,15 @@ public final class DevLauncher {
         System.out.println("pgrealtime dev stack is running (Ctrl-C to stop)");
         System.out.println("  PostgreSQL : " + dbUrl + "   (wal_level=logical)");
         System.out.println("  Redis      : " + redis.uri());
-        System.out.println("  relay      : http://127.0.0.1:" + Integer.getInteger("realtime.dev.relay-port", 8081)
-                + "/health  and /prometheus");
-        System.out.println("  gateway    : not yet available (issue 4); watch the change streams in Redis instead");
+        System.out.println("  WebSocket  : ws://127.0.0.1:" + port + "/realtime?token=<JWT>   (raw JSON protocol)");
+        System.out.println("  health     : http://127.0.0.1:" + port + "/health   metrics: /prometheus");
+        System.out.println("  JWT (admin, 30 days, secret from JWT_SECRET or the dev default):");
+        System.out.println("    " + token);
         System.out.println();
-        System.out.println("Try it:");
-        System.out.println("  PGPASSWORD=postgres psql -h 127.0.0.1 -p " + pgPort + " -U postgres -c \"insert into public.todos(title) values ('hello')\"");
-        System.out.println("  redis-cli -p " + redisPort + " XRANGE rt:changes:public.todos - +");
-        System.out.println("  (no redis-cli? the relay's /prometheus shows relay_events_published_total)");
+        System.out.println("Watch a change arrive:");
+        System.out.println("  1. open http://127.0.0.1:" + port + "/?token=" + token);
+        System.out.println("  2. PGPASSWORD=postgres psql -h 127.0.0.1 -p " + pgPort
+                + " -U postgres -c \"insert into public.todos(title) values ('hello')\"");
         Thread.currentThread().join();
     }
 

@@ -56,6 +56,8 @@ public final class StreamReader implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long readerClientId = -1;
     private volatile long lastCommitMicros;
+    private String snapshotLsn;
+    private long nextSnapshotCheck;
 
     public StreamReader(RedisClient client, RedisKeys keys, ConfigRegistry config, Sink sink, Duration block) {
         this.keys = keys;
@@ -74,15 +76,30 @@ public final class StreamReader implements AutoCloseable {
         // Position first, snapshot second: control entries written in between are applied twice
         // (idempotent upserts), never missed.
         positions.put(keys.control(), top(keys.control()));
+        reloadSnapshotIfNewer();
+        thread.start();
+    }
+
+    /**
+     * Loads the {@code rt:config} snapshot if its LSN differs from the one loaded. Called at start
+     * and every few seconds: the relay rewrites the snapshot when it (re)reads the configuration
+     * from the database, which no control entry announces.
+     */
+    private void reloadSnapshotIfNewer() {
+        RedisCommands<String, String> c = commands.sync();
+        String lsn = c.hget(keys.config(), "lsn");
+        if (lsn == null || lsn.equals(snapshotLsn)) {
+            return;
+        }
         String snapshot = c.hget(keys.config(), "tables");
         if (snapshot != null) {
             try {
                 config.load(Json.mapper().readTree(snapshot).get("tables"));
+                snapshotLsn = lsn;
             } catch (Exception e) {
                 LOG.warn("unreadable configuration snapshot {}: {}", keys.config(), e.getMessage());
             }
         }
-        thread.start();
     }
 
     /** The current top ID of a stream ({@code 0-0} when empty or missing). */
@@ -149,6 +166,10 @@ public final class StreamReader implements AutoCloseable {
                 readerClientId = reader.sync().clientId();
                 while (running) {
                     readOnce();
+                    if (System.nanoTime() > nextSnapshotCheck) {
+                        nextSnapshotCheck = System.nanoTime() + 5_000_000_000L;
+                        reloadSnapshotIfNewer();
+                    }
                 }
             } catch (RuntimeException e) {
                 if (!running) {

@@ -122,8 +122,13 @@ public final class StreamPublisher implements AutoCloseable {
                 && err.getMessage().contains("equal or smaller than the target stream top item");
     }
 
+    /** The Lua script that stores a configuration snapshot only if it is newer than the stored one. */
+    public static String snapshotScript() {
+        return SNAPSHOT_SCRIPT;
+    }
+
     /** Zero-padded so that the snapshot script can compare LSNs as strings. */
-    static String lsnKey(long lsn) {
+    public static String lsnKey(long lsn) {
         String s = Long.toUnsignedString(lsn);
         return "0".repeat(20 - s.length()) + s;
     }

@@ -332,6 +332,23 @@ public final class ReplicationSession implements AutoCloseable {
                 return state;
             }
         }
+        // No snapshot yet: read the table, and store it as the snapshot at the slot's position, so
+        // gateways know tables enabled before the slot existed (their changes never reach the WAL stream).
+        loadConfigFromDatabase(state);
+        String lsn = queryOne("SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::numeric::text FROM pg_replication_slots"
+                + " WHERE slot_name = " + literal(config.getSlotName()));
+        com.fasterxml.jackson.databind.node.ObjectNode snapshot = Json.object();
+        snapshot.put("lsn", lsn == null ? "0" : lsn);
+        snapshot.set("tables", state.toJson());
+        try (StatefulRedisConnection<String, String> c = redisClient.connect()) {
+            c.sync().eval(StreamPublisher.snapshotScript(), io.lettuce.core.ScriptOutputType.INTEGER,
+                    new String[] {keys.config()}, StreamPublisher.lsnKey(lsn == null ? 0 : Long.parseUnsignedLong(lsn)),
+                    snapshot.toString());
+        }
+        return state;
+    }
+
+    private void loadConfigFromDatabase(ConfigState state) throws Exception {
         try (Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT to_jsonb(t)::text FROM realtime.tables t")) {
             CatalogTables catalog = new CatalogTables(sql);
@@ -345,7 +362,6 @@ public final class ReplicationSession implements AutoCloseable {
                 throw e;
             }
         }
-        return state;
     }
 
     /** Emits the heartbeat logical message (non-transactional), so an idle database still advances the slot. */
