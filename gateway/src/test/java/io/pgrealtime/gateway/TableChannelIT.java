@@ -65,6 +65,26 @@ class TableChannelIT {
     }
 
     @Test
+    void healthAndPrometheusShowTheNode() {
+        try (WsClient c = WsClient.connect(GatewayFixture.wsUrl(node), fx.token("metrics"));
+             io.micronaut.http.client.HttpClient http = io.micronaut.http.client.HttpClient.create(node.getURL())) {
+            c.send("{\"type\":\"subscribe\",\"channel\":\"table:public.todos\"}");
+            c.awaitType("ack");
+            fx.db.execute("INSERT INTO public.todos VALUES (50, 'count me', false, 'm')");
+            c.changes("table:public.todos", 1, Duration.ofSeconds(15));
+            String health = http.toBlocking().retrieve("/health");
+            assertThat(health).contains("\"status\":\"UP\"").contains("\"streamReader\":true").contains("\"redis\":true");
+            String metrics = http.toBlocking().retrieve("/prometheus");
+            assertThat(metrics).containsPattern("gateway_connections \\d")
+                    .contains("gateway_subscriptions")
+                    .containsPattern("gateway_deliveries_total [1-9]")
+                    .contains("gateway_delivery_latency_seconds")
+                    .contains("gateway_slow_consumers_total")
+                    .contains("gateway_stream_lag_ms");
+        }
+    }
+
+    @Test
     void unsubscribeStopsDelivery() {
         try (WsClient c = WsClient.connect(GatewayFixture.wsUrl(node), fx.token("u2"))) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"table:todos\"}");
