@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrealtime.gateway.broker.Broker;
 import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
-import io.pgrealtime.gateway.protocol.ServerMessages;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.session.Wire;
 import io.pgrealtime.protocol.BroadcastChannel;
+import io.pgrealtime.protocol.Json;
 
-import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code self}. Messages travel through the {@link Broker} (at-most-once, ordered per publisher);
  * this class keeps the local subscribers and asks the broker for a topic while it has any.
  *
- * <p>Envelope on the broker: {@code <sender connection id or "-">\n<encoded server message>}, so
- * the message is encoded once by the publishing node and written as is by every node.
+ * <p>Envelope on the broker: a JSON object {@code {from, user, self, topic, event, payload}}.
+ * Every node decodes it once and encodes it once per wire (raw WebSocket, Socket.IO) of its
+ * local subscribers, so clients of both protocols in one room see each other's messages.
  */
 public final class BroadcastChannels {
     private final Broker broker;
@@ -38,12 +41,19 @@ public final class BroadcastChannels {
 
     /** Subscribes a session; completes when this node receives the topic from every node. */
     public java.util.concurrent.CompletableFuture<Void> subscribe(ClientSession s, BroadcastChannel channel) {
-        String topic = channel.topic();
+        return subscribe(s, channel.topic(), channel);
+    }
+
+    /**
+     * Subscribes a session to a topic, recording {@code marker} in its subscriptions under the
+     * marker's channel name ({@code broadcast:{topic}}).
+     */
+    public java.util.concurrent.CompletableFuture<Void> subscribe(ClientSession s, String topic, BroadcastChannel marker) {
         boolean added = local.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(s);
         if (!added) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
-        s.subscriptions().put(channel.name(), channel);
+        s.subscriptions().put(marker.name(), marker);
         return broker.subscribe(channelPrefix + topic);
     }
 
@@ -61,25 +71,51 @@ public final class BroadcastChannels {
         }
     }
 
-    /** Sends a client's broadcast to every node. */
-    public void publish(ClientSession sender, BroadcastChannel channel, String event, JsonNode payload, boolean self) {
+    /**
+     * Sends a message to a topic on every node.
+     *
+     * @param sender the publishing session (excluded from delivery unless {@code self}), or null
+     */
+    public void publish(ClientSession sender, String topic, String event, JsonNode payload, boolean self) {
         if (event == null || event.isBlank()) {
             throw new GatewayException(ErrorCode.INVALID_MESSAGE, "missing field 'event'");
         }
-        byte[] message = ServerMessages.broadcast(channel.name(), event, payload);
-        String from = self || sender == null ? "-" : sender.id();
-        broker.publish(channelPrefix + channel.topic(), from + "\n" + new String(message, StandardCharsets.UTF_8));
+        ObjectNode env = Json.object();
+        env.put("topic", topic);
+        env.put("event", event);
+        env.set("payload", payload == null ? Json.object() : payload);
+        if (sender != null) {
+            env.put("from", sender.id());
+            if (sender.principal().userId() != null) {
+                env.put("user", sender.principal().userId());
+            }
+        }
+        env.put("self", self);
+        broker.publish(channelPrefix + topic, env.toString());
+    }
+
+    /** Convenience for the raw protocol. */
+    public void publish(ClientSession sender, BroadcastChannel channel, String event, JsonNode payload, boolean self) {
+        publish(sender, channel.topic(), event, payload, self);
     }
 
     /** Delivers a broadcast locally only (every node calls this for database broadcasts it reads itself). */
     public void deliverLocal(String topic, String event, JsonNode payload) {
+        deliver(topic, event, payload, null, null, true);
+    }
+
+    private void deliver(String topic, String event, JsonNode payload, String from, String user, boolean self) {
         Set<ClientSession> set = local.get(topic);
         if (set == null || set.isEmpty()) {
             return;
         }
-        byte[] message = ServerMessages.broadcast("broadcast:" + topic, event, payload);
+        Map<Wire, byte[]> encoded = new IdentityHashMap<>(2);
         for (ClientSession s : set) {
-            s.send(message);
+            if (!self && s.id().equals(from)) {
+                continue;
+            }
+            byte[] m = encoded.computeIfAbsent(s.wire(), w -> w.broadcast(topic, event, payload, user, from));
+            s.send(m);
         }
     }
 
@@ -88,21 +124,19 @@ public final class BroadcastChannels {
         if (!brokerChannel.startsWith(channelPrefix)) {
             return false;
         }
-        Set<ClientSession> set = local.get(brokerChannel.substring(channelPrefix.length()));
+        String topic = brokerChannel.substring(channelPrefix.length());
+        Set<ClientSession> set = local.get(topic);
         if (set == null || set.isEmpty()) {
             return true;
         }
-        int nl = payload.indexOf('\n');
-        if (nl < 0) {
+        JsonNode env;
+        try {
+            env = Json.mapper().readTree(payload);
+        } catch (Exception e) {
             return true;
         }
-        String from = payload.substring(0, nl);
-        byte[] message = payload.substring(nl + 1).getBytes(StandardCharsets.UTF_8);
-        for (ClientSession s : set) {
-            if (!s.id().equals(from)) {
-                s.send(message);
-            }
-        }
+        deliver(topic, env.path("event").asText(), env.get("payload"), env.path("from").asText(null),
+                env.path("user").asText(null), env.path("self").asBoolean(false));
         return true;
     }
 

@@ -7,13 +7,12 @@ import io.pgrealtime.gateway.presence.PresenceManager;
 import io.pgrealtime.gateway.presence.PresenceMember;
 import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
-import io.pgrealtime.gateway.protocol.ServerMessages;
 import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.session.Wire;
 import io.pgrealtime.protocol.Json;
 import io.pgrealtime.protocol.PresenceChannel;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,9 +56,10 @@ public final class PresenceChannels implements PresenceEventHandler {
                 return;
             }
             acked.run();
-            List<JsonNode> list = new ArrayList<>(members.size());
-            members.forEach(m -> list.add(memberJson(m, true)));
-            s.send(ServerMessages.presenceSync(channel.name(), list));
+            byte[] sync = s.wire().presenceSync(room, members);
+            if (sync != null) {
+                s.send(sync);
+            }
         });
     }
 
@@ -101,33 +101,40 @@ public final class PresenceChannels implements PresenceEventHandler {
 
     @Override
     public void onJoin(String room, PresenceMember member) {
-        announce(room, "join", member, true);
+        announce(room, member, true);
     }
 
     @Override
     public void onUpdate(String room, PresenceMember member) {
-        announce(room, "join", member, true);
+        announce(room, member, true);
     }
 
     @Override
     public void onLeave(String room, PresenceMember member) {
-        announce(room, "leave", member, false);
+        announce(room, member, false);
     }
 
-    private void announce(String room, String event, PresenceMember member, boolean withState) {
+    private void announce(String room, PresenceMember member, boolean joined) {
         Set<ClientSession> set = local.get(room);
         if (set == null || set.isEmpty()) {
             return;
         }
-        byte[] message = ServerMessages.presenceEvent("presence:" + room, event, memberJson(member, withState));
+        Map<Wire, byte[]> encoded = new IdentityHashMap<>(2);
         for (ClientSession s : set) {
             if (!s.id().equals(member.connectionId())) {
-                s.send(message);
+                byte[] m = encoded.computeIfAbsent(s.wire(), w -> {
+                    byte[] b = joined ? w.presenceJoin(room, member) : w.presenceLeave(room, member);
+                    return b == null ? new byte[0] : b;
+                });
+                if (m.length > 0) {
+                    s.send(m);
+                }
             }
         }
     }
 
-    static ObjectNode memberJson(PresenceMember m, boolean withState) {
+    /** The raw protocol's member object: {@code {id, user_id, state?}}. */
+    public static ObjectNode memberJson(PresenceMember m, boolean withState) {
         ObjectNode o = Json.object();
         o.put("id", m.connectionId());
         if (m.userId() == null) {

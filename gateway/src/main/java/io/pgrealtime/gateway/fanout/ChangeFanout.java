@@ -1,7 +1,6 @@
 package io.pgrealtime.gateway.fanout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgrealtime.gateway.protocol.ServerMessages;
 import io.pgrealtime.gateway.subscription.TableIndex;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.ChangeEvent;
@@ -27,7 +26,8 @@ public final class ChangeFanout {
 
     private final int maxHeld;
     private long seq;
-    private final byte[][] encoded = new byte[VIEWS.length * 2][];
+    @SuppressWarnings("unchecked")
+    private final java.util.Map<Object, byte[]>[] encoded = new java.util.Map[VIEWS.length];
 
     /** Per-event state, reused. */
     private String channel;
@@ -38,6 +38,9 @@ public final class ChangeFanout {
 
     public ChangeFanout(int maxHeld) {
         this.maxHeld = maxHeld;
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = new java.util.HashMap<>();
+        }
     }
 
     /**
@@ -51,7 +54,9 @@ public final class ChangeFanout {
         this.event = event;
         this.json = json;
         this.delivered = 0;
-        java.util.Arrays.fill(encoded, null);
+        for (java.util.Map<Object, byte[]> m : encoded) {
+            m.clear();
+        }
         seq++;
         switch (event.operation()) {
             case INSERT -> index.candidates(event.record(), this::insert);
@@ -62,7 +67,11 @@ public final class ChangeFanout {
                 }
             }
             case DELETE -> index.candidates(event.oldRecord(), this::delete);
-            case TRUNCATE -> index.all(s -> send(s, 0));
+            case TRUNCATE -> index.all(s -> {
+                if (s.wants(event.operation())) {
+                    send(s, 0);
+                }
+            });
         }
         this.event = null;
         this.json = null;
@@ -71,21 +80,27 @@ public final class ChangeFanout {
 
     /** The message a subscription would get for this event, or null if it would get none (used for replay). */
     public static byte[] messageFor(TableSubscription s, String channel, StreamId id, ChangeEvent event, byte[] json) {
+        if (!s.wants(event.operation())) {
+            return null;
+        }
         int view = viewFor(s.filter(), event);
         if (view < 0) {
             return null;
         }
-        return encode(channel, id, event, json, view, s.keysOnly());
+        return encode(s, id, event, json, view);
     }
 
     private void insert(TableSubscription s) {
+        if (!s.wants(event.operation())) {
+            return;
+        }
         if (s.filter() == null || s.filter().matches(event.record())) {
             send(s, 0);
         }
     }
 
     private void update(TableSubscription s) {
-        if (!s.mark(seq)) {
+        if (!s.mark(seq) || !s.wants(event.operation())) {
             return;
         }
         int view = viewFor(s.filter(), event);
@@ -95,6 +110,9 @@ public final class ChangeFanout {
     }
 
     private void delete(TableSubscription s) {
+        if (!s.wants(event.operation())) {
+            return;
+        }
         if (s.filter() == null || (knows(event.oldRecord(), s.filter()) && s.filter().matches(event.oldRecord()))) {
             send(s, 0);
         }
@@ -141,19 +159,22 @@ public final class ChangeFanout {
 
     private void send(TableSubscription s, int view) {
         s.mark(seq);
-        int slot = view * 2 + (s.keysOnly() ? 1 : 0);
-        byte[] m = encoded[slot];
+        java.util.Map<Object, byte[]> cache = encoded[view];
+        byte[] m = cache.get(s.encoding());
         if (m == null) {
-            m = encode(channel, id, event, json, view, s.keysOnly());
-            encoded[slot] = m;
+            m = encode(s, id, event, json, view);
+            cache.put(s.encoding(), m);
         }
         delivered++;
         s.deliver(id, m, maxHeld);
     }
 
-    private static byte[] encode(String channel, StreamId id, ChangeEvent event, byte[] json, int view, boolean keysOnly) {
-        byte[] payload = keysOnly ? keysOnly(event) : json;
-        return ServerMessages.change(channel, id.toString(), payload, VIEWS[view]);
+    private static byte[] encode(TableSubscription s, StreamId id, ChangeEvent event, byte[] json, int view) {
+        if (s.keysOnly()) {
+            byte[] reduced = keysOnly(event);
+            return s.session().wire().change(s, id, ChangeEventJson.decode(reduced), reduced, VIEWS[view]);
+        }
+        return s.session().wire().change(s, id, event, json, VIEWS[view]);
     }
 
     /** The event with rows reduced to their primary key ({@code payload = 'keys'}). */

@@ -21,15 +21,22 @@ public final class ClientSession {
     private final String id;
     private final Outbound outbound;
     private final String transport;
+    private final Wire wire;
     private volatile Principal principal;
     private final Map<String, Object> subscriptions = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public ClientSession(String id, Principal principal, Outbound outbound, String transport) {
+    public ClientSession(String id, Principal principal, Outbound outbound, String transport, Wire wire) {
         this.id = id;
         this.principal = principal;
         this.outbound = outbound;
         this.transport = transport;
+        this.wire = wire;
+    }
+
+    /** How this session's protocol encodes deliveries. */
+    public Wire wire() {
+        return wire;
     }
 
     public String id() {

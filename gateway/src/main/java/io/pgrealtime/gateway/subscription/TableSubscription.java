@@ -23,6 +23,8 @@ public final class TableSubscription {
     private final CompiledFilter filter;
     private final boolean keysOnly;
     private final List<String> primaryKey;
+    private final java.util.Set<io.pgrealtime.protocol.Operation> actions;
+    private final Object encoding;
     /** The event sequence last delivered, so a subscription found twice (old and new row) gets it once. */
     private long lastSeq = -1;
 
@@ -36,6 +38,20 @@ public final class TableSubscription {
 
     public TableSubscription(ClientSession session, String channel, String table, CompiledFilter filter,
                              boolean keysOnly, List<String> primaryKey, boolean recovering) {
+        this(session, channel, table, filter, keysOnly, primaryKey, recovering, null, null);
+    }
+
+    /**
+     * @param actions  operations delivered (null: all)
+     * @param encoding identifies the encoded form of this subscription's messages (the same object
+     *                 for subscriptions that receive identical bytes); null means "the wire and
+     *                 channel alone decide"
+     */
+    public TableSubscription(ClientSession session, String channel, String table, CompiledFilter filter,
+                             boolean keysOnly, List<String> primaryKey, boolean recovering,
+                             java.util.Set<io.pgrealtime.protocol.Operation> actions, Object encoding) {
+        this.actions = actions;
+        this.encoding = encoding == null ? new RawEncoding(session.wire(), channel, keysOnly) : encoding;
         this.session = session;
         this.channel = channel;
         this.table = table;
@@ -44,6 +60,20 @@ public final class TableSubscription {
         this.primaryKey = List.copyOf(primaryKey);
         this.live = !recovering;
         this.held = recovering ? new ArrayList<>() : null;
+    }
+
+    /** The default encoding identity: wire, channel name and payload mode. */
+    record RawEncoding(Object wire, String channel, boolean keysOnly) {
+    }
+
+    /** Identity of the bytes this subscription receives; equal objects get the same bytes. */
+    public Object encoding() {
+        return encoding;
+    }
+
+    /** Whether this subscription receives events of this operation. */
+    public boolean wants(io.pgrealtime.protocol.Operation op) {
+        return actions == null || actions.contains(op);
     }
 
     public ClientSession session() {

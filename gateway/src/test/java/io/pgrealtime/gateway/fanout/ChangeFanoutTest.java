@@ -52,7 +52,7 @@ class ChangeFanoutTest {
     }
 
     private static TableSubscription sub(Recorder r, String filter, boolean keys) {
-        ClientSession s = new ClientSession("c", Principal.ANONYMOUS, r, "test");
+        ClientSession s = new ClientSession("c", Principal.ANONYMOUS, r, "test", io.pgrealtime.gateway.transport.websocket.RawWire.INSTANCE);
         TableSubscription t = new TableSubscription(s, "table:public.t", "public.t", filter(filter), keys, List.of("id"), false);
         return t;
     }

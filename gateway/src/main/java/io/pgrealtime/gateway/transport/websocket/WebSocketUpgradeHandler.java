@@ -138,11 +138,11 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             }
             principal = gateway.verifier().verify(token);
         } catch (AuthException e) {
-            ClientSession rejected = new ClientSession(gateway.nextConnectionId(), Principal.ANONYMOUS, connection, "websocket");
+            ClientSession rejected = new ClientSession(gateway.nextConnectionId(), Principal.ANONYMOUS, connection, "websocket", RawWire.INSTANCE);
             rejected.close(CloseStatus.UNAUTHORIZED, "Invalid or expired token");
             return;
         }
-        ClientSession session = new ClientSession(gateway.nextConnectionId(), principal, connection, "websocket");
+        ClientSession session = new ClientSession(gateway.nextConnectionId(), principal, connection, "websocket", RawWire.INSTANCE);
         if (principal.userId() == null) {
             connection.bind(session);
             return;
