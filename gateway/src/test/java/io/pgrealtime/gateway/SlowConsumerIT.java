@@ -58,18 +58,10 @@ class SlowConsumerIT {
                         + (batch * 100 + 1) + ", " + (batch * 100 + 100) + ") g");
                 sleep(40);
             }
-            long t0 = System.nanoTime();
-            List<JsonNode> got;
-            try {
-                got = fast.changes("table:public.firehose", rows, Duration.ofSeconds(60));
-            } finally {
-                System.out.println("DIAG deliveries=" + gw.metrics().deliveries() + " slow=" + gw.metrics().slowConsumers()
-                        + " conns=" + gw.metrics().connections() + " relayEvents=" + fx.relay.metrics().eventsPublished()
-                        + " ms=" + (System.nanoTime() - t0) / 1_000_000);
-            }
+            List<JsonNode> got = fast.changes("table:public.firehose", rows, Duration.ofSeconds(60));
             for (JsonNode e : got) {
                 Instant commit = Instant.parse(e.get("payload").get("commit_timestamp").asText());
-                latenciesMs.add(Duration.between(commit, Instant.now()).toMillis());
+                latenciesMs.add(fast.receivedAt(e) - commit.toEpochMilli());
             }
             assertThat(got).hasSize(rows);
 
@@ -82,7 +74,7 @@ class SlowConsumerIT {
 
             // The fast client's events kept flowing: none waited behind the slow one's buffer.
             Collections.sort(latenciesMs);
-            assertThat(latenciesMs.get(latenciesMs.size() / 2)).as("median commit-to-receive ms").isLessThan(5_000);
+            assertThat(latenciesMs.get(latenciesMs.size() / 2)).as("median commit-to-receive ms").isLessThan(1_000);
 
             // What the slow client finally reads ends with SLOW_CONSUMER and close 4008 (or the cut connection).
             slow.resumeReading();

@@ -20,6 +20,8 @@ import java.util.function.Predicate;
 /** A real WebSocket client (the JDK's) for integration tests: collects every message it receives. */
 public final class WsClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final java.util.Map<JsonNode, Long> received =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
@@ -61,7 +63,9 @@ public final class WsClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    messages.add(Json.mapper().readTree(partial.toString()));
+                    JsonNode m = Json.mapper().readTree(partial.toString());
+                    received.put(m, System.currentTimeMillis());
+                    messages.add(m);
                 } catch (Exception e) {
                     messages.add(Json.object().put("unparseable", partial.toString()));
                 }
@@ -84,6 +88,11 @@ public final class WsClient implements AutoCloseable {
         public void onError(WebSocket webSocket, Throwable error) {
             closed.complete(new int[] {-1});
         }
+    }
+
+    /** When a message was received (epoch ms), for latency measurements. */
+    public long receivedAt(JsonNode message) {
+        return received.get(message);
     }
 
     public WsClient send(String json) {
