@@ -35,6 +35,66 @@ public class GatewayConfig {
     private Duration presenceTtl = Duration.ofSeconds(10);
     private int replayLimit = 10_000;
     private Duration streamBlock = Duration.ofSeconds(1);
+    private boolean socketEnabled = true;
+    private String socketPath = "/socket.io";
+    private String socketCorsOrigins = "";
+    private Duration socketPingInterval = Duration.ofSeconds(25);
+    private Duration socketPingTimeout = Duration.ofSeconds(20);
+    private int socketMaxPayload = 1_000_000;
+
+    /** Serve Socket.IO ({@code SOCKET_ENABLED}); default true. */
+    public boolean isSocketEnabled() {
+        return socketEnabled;
+    }
+
+    public void setSocketEnabled(boolean socketEnabled) {
+        this.socketEnabled = socketEnabled;
+    }
+
+    /** Socket.IO path ({@code SOCKET_PATH}); default {@code /socket.io}. */
+    public String getSocketPath() {
+        return socketPath;
+    }
+
+    public void setSocketPath(String socketPath) {
+        this.socketPath = socketPath;
+    }
+
+    /** Origins allowed to use polling cross-origin ({@code SOCKET_CORS_ENABLED_ORIGINS}, comma-separated, or {@code *}); default none. */
+    public String getSocketCorsOrigins() {
+        return socketCorsOrigins;
+    }
+
+    public void setSocketCorsOrigins(String socketCorsOrigins) {
+        this.socketCorsOrigins = socketCorsOrigins;
+    }
+
+    /** Engine.IO ping interval; default 25 s. */
+    public Duration getSocketPingInterval() {
+        return socketPingInterval;
+    }
+
+    public void setSocketPingInterval(Duration socketPingInterval) {
+        this.socketPingInterval = socketPingInterval;
+    }
+
+    /** Engine.IO ping timeout; default 20 s. */
+    public Duration getSocketPingTimeout() {
+        return socketPingTimeout;
+    }
+
+    public void setSocketPingTimeout(Duration socketPingTimeout) {
+        this.socketPingTimeout = socketPingTimeout;
+    }
+
+    /** Engine.IO maxPayload (bytes of one polling POST or WebSocket message); default 1,000,000. */
+    public int getSocketMaxPayload() {
+        return socketMaxPayload;
+    }
+
+    public void setSocketMaxPayload(int socketMaxPayload) {
+        this.socketMaxPayload = socketMaxPayload;
+    }
 
     /** Redis URI (Lettuce form); default {@code redis://localhost:6379}. */
     public String getRedisUrl() {

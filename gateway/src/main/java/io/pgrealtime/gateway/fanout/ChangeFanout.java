@@ -27,7 +27,7 @@ public final class ChangeFanout {
     private final int maxHeld;
     private long seq;
     @SuppressWarnings("unchecked")
-    private final java.util.Map<Object, byte[]>[] encoded = new java.util.Map[VIEWS.length];
+    private final java.util.Map<Object, byte[]>[] encoded = new java.util.Map[VIEWS.length * 4];
 
     /** Per-event state, reused. */
     private String channel;
@@ -87,7 +87,43 @@ public final class ChangeFanout {
         if (view < 0) {
             return null;
         }
-        return encode(s, id, event, json, view);
+        int redact = redaction(s, event);
+        return encode(s, id, redact == 0 ? event : redacted(event, redact), redact == 0 ? json : null, view);
+    }
+
+    /** Bit 1: the new row is not visible to the caller; bit 2: the old row is not. */
+    private static final int NEW_HIDDEN = 1;
+    private static final int OLD_HIDDEN = 2;
+
+    /**
+     * Which row versions of an UPDATE the caller's row filter hides. A subscription gets {@code leave}
+     * when a row moves out of its row filter (to another tenant, say): it learns the row left, not
+     * what it became; likewise {@code enter} does not show what the row was before.
+     */
+    static int redaction(TableSubscription s, ChangeEvent e) {
+        CompiledFilter row = s.rowFilter();
+        if (row == null || e.operation() != io.pgrealtime.protocol.Operation.UPDATE) {
+            return 0;
+        }
+        int r = 0;
+        if (e.record() != null && !row.matches(e.record())) {
+            r |= NEW_HIDDEN;
+        }
+        if (e.oldRecord() != null && !row.matches(e.oldRecord())) {
+            r |= OLD_HIDDEN;
+        }
+        return r;
+    }
+
+    /** The event with hidden row versions reduced to the primary key (new) or removed (old). */
+    static ChangeEvent redacted(ChangeEvent e, int redact) {
+        ObjectNode record = e.record();
+        if ((redact & NEW_HIDDEN) != 0 && record != null) {
+            record = record.deepCopy().retain(e.primaryKey());
+        }
+        ObjectNode old = (redact & OLD_HIDDEN) != 0 ? null : e.oldRecord();
+        return new ChangeEvent(e.id(), e.lsn(), e.xid(), e.commitTime(), e.schema(), e.table(), e.operation(),
+                e.primaryKey(), record, old, e.unchangedToast());
     }
 
     private void insert(TableSubscription s) {
@@ -159,17 +195,22 @@ public final class ChangeFanout {
 
     private void send(TableSubscription s, int view) {
         s.mark(seq);
-        java.util.Map<Object, byte[]> cache = encoded[view];
+        int redact = redaction(s, event);
+        java.util.Map<Object, byte[]> cache = encoded[view * 4 + redact];
         byte[] m = cache.get(s.encoding());
         if (m == null) {
-            m = encode(s, id, event, json, view);
+            m = redact == 0 ? encode(s, id, event, json, view) : encode(s, id, redacted(event, redact), null, view);
             cache.put(s.encoding(), m);
         }
         delivered++;
         s.deliver(id, m, maxHeld);
     }
 
+    /** {@code json} is the stored form of {@code event}, or null when the event was changed here. */
     private static byte[] encode(TableSubscription s, StreamId id, ChangeEvent event, byte[] json, int view) {
+        if (json == null && !s.keysOnly()) {
+            json = ChangeEventJson.encode(event);
+        }
         if (s.keysOnly()) {
             byte[] reduced = keysOnly(event);
             return s.session().wire().change(s, id, ChangeEventJson.decode(reduced), reduced, VIEWS[view]);

@@ -46,10 +46,34 @@ public final class TableAccess {
     }
 
     /**
-     * The filter a subscription evaluates: the client's filter, validated against the table's
-     * published columns, AND the table's row filter bound to the caller's claims (not for admins).
-     * Returns null when every row is visible.
+     * What a subscription evaluates.
+     *
+     * @param combined the client's filter AND the row filter; null when every row is visible
+     * @param row      the row filter alone (what the caller may see at all); null when none applies
      */
+    public record Filters(CompiledFilter combined, CompiledFilter row) {
+    }
+
+    /**
+     * The filters of a subscription: the client's filter, validated against the table's published
+     * columns, AND the table's row filter bound to the caller's claims (not for admins).
+     */
+    public Filters filtersFor(Principal p, TableConfig table, JsonNode clientFilter) {
+        CompiledFilter combined = filterFor(p, table, clientFilter);
+        if (table.rowFilter() == null || isAdmin(p)) {
+            return new Filters(combined, null);
+        }
+        TableSchema schema = table.columns().isEmpty() ? null : table.tableSchema();
+        Filter row = FilterParser.parse(table.rowFilter()).bind(p.claims());
+        try {
+            return new Filters(combined, schema == null ? row.compile() : row.compile(schema));
+        } catch (FilterException e) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "the row filter of " + table.qualifiedName()
+                    + " cannot be applied to this token's claims");
+        }
+    }
+
+    /** The combined filter alone; see {@link #filtersFor}. Returns null when every row is visible. */
     public CompiledFilter filterFor(Principal p, TableConfig table, JsonNode clientFilter) {
         TableSchema schema = table.columns().isEmpty() ? null : table.tableSchema();
         Filter client = Filter.TRUE;

@@ -73,13 +73,34 @@ public final class TableChannels {
      * throw {@link GatewayException}; the rest completes through the callback on an I/O thread.
      */
     public void subscribe(ClientSession s, TableChannel channel, JsonNode filter, String since, SubscribeCallback cb) {
+        subscribe(s, channel, channel.name(), filter, since, null, null, cb);
+    }
+
+    /** Thrown when the table has no realtime configuration (Socket.IO reports it as RESOURCE_NOT_FOUND). */
+    public static final class NotEnabled extends GatewayException {
+        NotEnabled(String table) {
+            super(ErrorCode.SUBSCRIPTION_FAILED, "realtime is not enabled on " + table);
+        }
+    }
+
+    /**
+     * The general form, for every transport.
+     *
+     * @param key      the name the session files the subscription under (one per key)
+     * @param actions  operations delivered, null for all
+     * @param encoding builds the subscription's encoding identity from the table's settings (null: the wire's default)
+     */
+    public void subscribe(ClientSession s, TableChannel channel, String key, JsonNode filter, String since,
+                          java.util.Set<io.pgrealtime.protocol.Operation> actions,
+                          java.util.function.Function<TableConfig, Object> encoding, SubscribeCallback cb) {
         String table = channel.qualifiedTable();
         TableConfig tc = config.table(table);
         if (tc == null) {
-            throw new GatewayException(ErrorCode.SUBSCRIPTION_FAILED, "realtime is not enabled on " + table);
+            throw new NotEnabled(table);
         }
         access.checkRead(s.principal(), tc);
-        CompiledFilter compiled = access.filterFor(s.principal(), tc, filter);
+        TableAccess.Filters filters = access.filtersFor(s.principal(), tc, filter);
+        CompiledFilter compiled = filters.combined();
         StreamId from = null;
         if (since != null) {
             try {
@@ -88,22 +109,30 @@ public final class TableChannels {
                 throw new GatewayException(ErrorCode.INVALID_MESSAGE, "'since' must be an event id such as 123-0");
             }
         }
-        String name = channel.name();
+        String name = key;
         if (!s.subscriptions().containsKey(name) && s.subscriptions().size() >= maxPerConnection) {
             throw new GatewayException(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED,
                     "at most " + maxPerConnection + " subscriptions per connection");
         }
-        TableSubscription sub = new TableSubscription(s, name, table, compiled, "keys".equals(tc.payload()),
-                tc.primaryKey(), true);
+        boolean keys = "keys".equals(tc.payload());
+        TableSubscription sub = new TableSubscription(s, channel.name(), table, compiled, keys, tc.primaryKey(), true,
+                actions, encoding == null ? null : encoding.apply(tc));
+        sub.rowFilter(filters.row());
         Object previous = s.subscriptions().put(name, sub);
         if (previous instanceof TableSubscription old) {
             remove(old);
         }
         StreamId resumeFrom = from;
+        // Indexed now, on the caller's thread, so that an unsubscribe or a disconnect that follows
+        // finds it; it holds its events until it goes live below.
+        indexes.computeIfAbsent(table, t -> new TableIndex()).add(sub);
         io.execute(() -> {
             try {
                 reader.follow(table);
-                indexes.computeIfAbsent(table, t -> new TableIndex()).add(sub);
+                if (s.subscriptions().get(name) != sub || s.isClosed()) {
+                    remove(sub);
+                    return;
+                }
                 if (resumeFrom == null) {
                     cb.subscribed(sub, null);
                     sub.goLive();
@@ -147,7 +176,12 @@ public final class TableChannels {
 
     /** Removes one subscription of a session; true if it existed. */
     public boolean unsubscribe(ClientSession s, TableChannel channel) {
-        Object sub = s.subscriptions().remove(channel.name());
+        return unsubscribe(s, channel.name());
+    }
+
+    /** Removes the table subscription filed under {@code key}; true if it existed. */
+    public boolean unsubscribe(ClientSession s, String key) {
+        Object sub = s.subscriptions().remove(key);
         if (sub instanceof TableSubscription ts) {
             remove(ts);
             return true;

@@ -21,6 +21,7 @@ public final class TableSubscription {
     private final String channel;
     private final String table;
     private final CompiledFilter filter;
+    private CompiledFilter rowFilter;
     private final boolean keysOnly;
     private final List<String> primaryKey;
     private final java.util.Set<io.pgrealtime.protocol.Operation> actions;
@@ -66,6 +67,14 @@ public final class TableSubscription {
     record RawEncoding(Object wire, String channel, boolean keysOnly) {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    private final String subscriptionId = "sub_" + Long.toString(IDS.incrementAndGet(), 36);
+
+    /** An id unique on this node, for clients that unsubscribe by id. */
+    public String subscriptionId() {
+        return subscriptionId;
+    }
+
     /** Identity of the bytes this subscription receives; equal objects get the same bytes. */
     public Object encoding() {
         return encoding;
@@ -86,6 +95,16 @@ public final class TableSubscription {
 
     public String table() {
         return table;
+    }
+
+    /** Sets the row filter alone (what the caller may see at all), before the subscription is indexed. */
+    public void rowFilter(CompiledFilter f) {
+        this.rowFilter = f;
+    }
+
+    /** The row filter bound to the caller's claims, or null: a row version it rejects is never shown. */
+    public CompiledFilter rowFilter() {
+        return rowFilter;
     }
 
     /** Null when every row is visible. */

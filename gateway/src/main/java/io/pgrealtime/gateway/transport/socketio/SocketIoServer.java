@@ -1,0 +1,64 @@
+package io.pgrealtime.gateway.transport.socketio;
+
+import io.netty.channel.EventLoop;
+import io.pgrealtime.gateway.Gateway;
+import io.pgrealtime.gateway.api.RealtimeServer;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The node's Engine.IO sessions by sid, and the settings they share. Thread-safe. */
+public final class SocketIoServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Gateway gateway;
+    private final RealtimeServer api;
+    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private final Set<String> corsOrigins;
+    private final boolean corsAny;
+
+    public SocketIoServer(Gateway gateway, RealtimeServer api) {
+        this.gateway = gateway;
+        this.api = api;
+        String origins = gateway.config().getSocketCorsOrigins() == null ? "" : gateway.config().getSocketCorsOrigins();
+        this.corsAny = origins.trim().equals("*");
+        this.corsOrigins = Set.of(origins.split("\\s*,\\s*"));
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    /** A new session with its Socket.IO layer. */
+    EngineSession open(EventLoop loop, String queryToken) {
+        byte[] raw = new byte[15];
+        RANDOM.nextBytes(raw);
+        String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        EngineSession s = new EngineSession(sid, loop, gateway.config().getSocketPingInterval().toMillis(),
+                gateway.config().getSocketPingTimeout().toMillis(), gateway.config().getOutboundBufferBytes(),
+                closed -> sessions.remove(closed.sid()));
+        s.socket(new SocketIoConnection(gateway, api, s, queryToken));
+        sessions.put(sid, s);
+        gateway.metrics().connected();
+        return s;
+    }
+
+    EngineSession get(String sid) {
+        return sid == null ? null : sessions.get(sid);
+    }
+
+    /** The value for Access-Control-Allow-Origin, or null when the origin may not use polling cross-origin. */
+    String allowedOrigin(String origin) {
+        if (origin == null) {
+            return null;
+        }
+        return corsAny || corsOrigins.contains(origin) ? origin : null;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+}
