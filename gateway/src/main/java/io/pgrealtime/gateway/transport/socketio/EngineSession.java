@@ -44,6 +44,7 @@ final class EngineSession implements Outbound {
     private Consumer<String> pendingPollResponder;
     private Channel webSocket;
     private boolean upgraded;
+    private boolean probing;
     private boolean closed;
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> timeoutTask;
@@ -127,6 +128,9 @@ final class EngineSession implements Outbound {
         }
         pendingPoll = ctx;
         pendingPollResponder = responder;
+        if (probing && queue.isEmpty()) {
+            queue.add(NOOP);
+        }
         flushPollLocked();
         return true;
     }
@@ -149,9 +153,20 @@ final class EngineSession implements Outbound {
         r.accept(body.toString());
     }
 
-    /** The WebSocket of an upgrade (probe phase: polling still carries the traffic). */
+    /**
+     * The WebSocket of an upgrade answered the probe. Polling still carries the traffic, but the
+     * client must pause it (let its pending GET finish) before it sends UPGRADE: a held poll is
+     * answered now, with a noop if nothing waits, and so are later polls until the upgrade.
+     */
     synchronized void probe(Channel ws) {
         this.webSocket = ws;
+        this.probing = true;
+        if (pendingPoll != null) {
+            if (queue.isEmpty()) {
+                queue.add(NOOP);
+            }
+            flushPollLocked();
+        }
     }
 
     /** The client sent UPGRADE on the WebSocket: switch, end any held poll with a noop, flush the queue. */

@@ -75,7 +75,7 @@ final class SocketIoConnection {
         switch (p.type()) {
             case EVENT, BINARY_EVENT -> {
                 try {
-                    events.dispatch(p.eventName(), p.arguments().size() > 1 ? p.arguments().get(1) : null, p.ackId());
+                    events.dispatch(p.eventName(), p.arguments().isEmpty() ? null : p.arguments().get(0), p.ackId());
                 } catch (RuntimeException e) {
                     LOG.warn("socket {}: event {} failed", s.id(), p.eventName(), e);
                     if (p.ackId() != null) {

@@ -13,6 +13,7 @@ import io.pgrealtime.gateway.session.CloseStatus;
 import io.pgrealtime.gateway.session.RateLimiter;
 import io.pgrealtime.gateway.subscription.TableChannels;
 import io.pgrealtime.gateway.subscription.TableSubscription;
+import io.pgrealtime.gateway.transport.socketio.SocketIoWire;
 import io.pgrealtime.protocol.BroadcastChannel;
 import io.pgrealtime.protocol.Channel;
 import io.pgrealtime.protocol.PresenceChannel;
@@ -106,6 +107,7 @@ final class RawProtocolSession {
             if (!(channel instanceof BroadcastChannel topic)) {
                 throw new GatewayException(ErrorCode.INVALID_CHANNEL, "broadcast goes to a broadcast: channel");
             }
+            checkTopic(topic.topic());
             gateway.broadcasts().publish(session, topic, b.event(), b.payload(), b.self());
             if (b.ref() != null) {
                 session.send(ServerMessages.ack(topic.name(), "sent", b.ref(), null));
@@ -137,6 +139,7 @@ final class RawProtocolSession {
                 }
             });
         } else if (channel instanceof BroadcastChannel topic) {
+            checkTopic(topic.topic());
             if (s.filter() != null || s.since() != null) {
                 throw new GatewayException(ErrorCode.INVALID_MESSAGE, "filter and since apply to table channels only");
             }
@@ -153,6 +156,16 @@ final class RawProtocolSession {
             checkLimit(room.name());
             gateway.presence().join(session, room, s.state(), () ->
                     session.send(ServerMessages.ack(room.name(), "subscribed", s.ref(), null)));
+        }
+    }
+
+    /** The automatic rooms of Socket.IO are private: a user's own room only, nobody else's socket. */
+    private void checkTopic(String topic) {
+        String user = session.principal().userId();
+        boolean ownUserRoom = user != null && topic.equals("user:" + user);
+        if ((topic.startsWith("user:") && !ownUserRoom) || topic.startsWith("socket:")
+                || topic.equals(SocketIoWire.ALL_TOPIC)) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "channel broadcast:" + topic + " is private");
         }
     }
 

@@ -6,6 +6,7 @@ import io.pgrealtime.gateway.presence.PresenceMember;
 import io.pgrealtime.gateway.protocol.ServerMessages;
 import io.pgrealtime.gateway.session.Wire;
 import io.pgrealtime.gateway.subscription.TableSubscription;
+import io.pgrealtime.gateway.transport.socketio.SocketIoWire;
 import io.pgrealtime.protocol.ChangeEvent;
 import io.pgrealtime.protocol.StreamId;
 
@@ -26,7 +27,9 @@ public final class RawWire implements Wire {
 
     @Override
     public byte[] broadcast(String topic, String event, JsonNode payload, String senderUserId, String senderConnectionId) {
-        return ServerMessages.broadcast("broadcast:" + topic, event, payload);
+        // Events of the server API carry a marker for Socket.IO (emit the bare name); the raw protocol has no such split.
+        String name = event.startsWith(SocketIoWire.PLAIN_PREFIX) ? event.substring(1) : event;
+        return ServerMessages.broadcast("broadcast:" + topic, name, payload);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.netty.channel.Channel;
 import io.pgrealtime.gateway.GatewayService;
+import io.pgrealtime.gateway.transport.socketio.EngineIoHandler;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
@@ -45,8 +46,12 @@ public class RealtimeNettyCustomizer implements BeanCreatedEventListener<NettySe
             if (channel == null || channel.pipeline().get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) == null) {
                 return;
             }
+            GatewayService g = gateway.get();
             channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "pgrt-upgrade",
-                    new WebSocketUpgradeHandler(gateway.get().gateway()));
+                    new WebSocketUpgradeHandler(g.gateway()));
+            if (g.socketIo() != null) {
+                channel.pipeline().addAfter("pgrt-upgrade", "pgrt-engineio", new EngineIoHandler(g.socketIo()));
+            }
         }
     }
 }
