@@ -130,7 +130,10 @@ public final class TableChannels {
             try {
                 reader.follow(table);
                 if (s.subscriptions().get(name) != sub || s.isClosed()) {
+                    // Unsubscribed (or gone) before this completed: answer in order, deliver nothing.
                     remove(sub);
+                    cb.subscribed(sub, null);
+                    sub.answered().complete(null);
                     return;
                 }
                 if (resumeFrom == null) {
@@ -139,12 +142,14 @@ public final class TableChannels {
                 } else {
                     recover(sub, resumeFrom, cb);
                 }
+                sub.answered().complete(null);
             } catch (RuntimeException e) {
                 LOG.warn("subscribe to {} failed: {}", table, e.toString());
                 s.subscriptions().remove(name, sub);
                 remove(sub);
                 cb.failed(new GatewayException(ErrorCode.SUBSCRIPTION_FAILED, "subscription to " + table
                         + " failed; try again"));
+                sub.answered().complete(null);
             }
         });
     }
@@ -181,12 +186,21 @@ public final class TableChannels {
 
     /** Removes the table subscription filed under {@code key}; true if it existed. */
     public boolean unsubscribe(ClientSession s, String key) {
+        return unsubscribeAfterAnswer(s, key) != null;
+    }
+
+    /**
+     * Removes the table subscription filed under {@code key} and returns a future that completes
+     * once its subscribe was answered (so the caller answers the unsubscribe after it), or null when
+     * there was none.
+     */
+    public java.util.concurrent.CompletableFuture<Void> unsubscribeAfterAnswer(ClientSession s, String key) {
         Object sub = s.subscriptions().remove(key);
         if (sub instanceof TableSubscription ts) {
             remove(ts);
-            return true;
+            return ts.answered();
         }
-        return false;
+        return null;
     }
 
     /** Removes a session's table subscriptions (on disconnect). */

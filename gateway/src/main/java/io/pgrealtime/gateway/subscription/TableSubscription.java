@@ -30,6 +30,7 @@ public final class TableSubscription {
     private long lastSeq = -1;
 
     private volatile boolean live;
+    private final java.util.concurrent.CompletableFuture<Void> answered = new java.util.concurrent.CompletableFuture<>();
     private List<Held> held;
     private StreamId lastReplayed;
 
@@ -167,6 +168,14 @@ public final class TableSubscription {
         }
         held = null;
         live = true;
+    }
+
+    /**
+     * Completes once the subscribe has been answered (ack or error), so that an unsubscribe sent
+     * right after it is answered after it, in request order.
+     */
+    public java.util.concurrent.CompletableFuture<Void> answered() {
+        return answered;
     }
 
     public boolean isLive() {

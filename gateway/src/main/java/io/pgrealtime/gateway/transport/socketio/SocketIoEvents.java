@@ -251,7 +251,7 @@ final class SocketIoEvents {
     }
 
     private void roomJoin(String room, JsonNode state, Integer ackId, boolean legacy) {
-        new BroadcastChannel(room);
+        new BroadcastChannel(room); // validates the room name (ChannelException → INVALID_CHANNEL)
         if (room.startsWith("user:") || room.startsWith("socket:") || room.equals(SocketIoWire.ALL_TOPIC)
                 || !api.mayJoin(session.principal(), room)) {
             reply(ackId, legacy ? Json.object().put("success", false).put("message", "may not join " + room)

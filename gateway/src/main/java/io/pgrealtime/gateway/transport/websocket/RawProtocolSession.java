@@ -36,8 +36,14 @@ final class RawProtocolSession {
     private final ClientSession session;
     private final RateLimiter rate;
     private final Runnable tokenRenewed;
+    private final java.util.concurrent.Executor loop;
 
-    RawProtocolSession(Gateway gateway, ClientSession session, Runnable tokenRenewed) {
+    /**
+     * @param loop the connection's event loop: answers that must follow one written from another
+     *             thread are queued on it, behind that write
+     */
+    RawProtocolSession(Gateway gateway, ClientSession session, Runnable tokenRenewed, java.util.concurrent.Executor loop) {
+        this.loop = loop;
         this.gateway = gateway;
         this.session = session;
         this.rate = new RateLimiter(gateway.config().getMessagesPerMinute());
@@ -179,7 +185,14 @@ final class RawProtocolSession {
     private void unsubscribe(ClientMessage.Unsubscribe u) {
         Channel channel = Channel.parse(u.channel());
         if (channel instanceof TableChannel table) {
-            gateway.tables().unsubscribe(session, table);
+            var answered = gateway.tables().unsubscribeAfterAnswer(session, table.name());
+            if (answered != null) {
+                // The subscribe was answered from an I/O thread (a write queued on the event loop):
+                // queue this answer behind it, so the client sees them in request order.
+                byte[] ack = ServerMessages.ack(channel.name(), "unsubscribed", u.ref(), null);
+                answered.whenComplete((v, e) -> loop.execute(() -> session.send(ack)));
+                return;
+            }
         } else if (channel instanceof BroadcastChannel topic) {
             gateway.broadcasts().unsubscribe(session, topic);
         } else if (channel instanceof PresenceChannel room) {

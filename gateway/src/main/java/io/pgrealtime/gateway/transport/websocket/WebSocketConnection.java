@@ -67,7 +67,7 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     /** Attaches the authenticated session and starts reading frames (not before: nothing is accepted unauthenticated). */
     void bind(ClientSession session) {
-        this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry);
+        this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry, channel.eventLoop());
         scheduleExpiry();
         // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
         channel.config().setAutoRead(true);
