@@ -231,7 +231,11 @@ public class GatewayConfig {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Bytes queued for one connection before it is dropped with SLOW_CONSUMER. Default 1 MiB. */
+    /**
+     * Bytes queued for one connection before it is dropped with SLOW_CONSUMER; each queued message
+     * counts its payload plus 512 bytes of overhead. Worst-case heap for slow clients is about this
+     * times the connections. Default 1 MiB.
+     */
     public int getOutboundBufferBytes() {
         return outboundBufferBytes;
     }

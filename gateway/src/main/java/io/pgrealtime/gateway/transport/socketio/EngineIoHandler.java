@@ -197,6 +197,7 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
                 p.remove(name);
             }
         }
+        ctx.channel().config().setMessageSizeEstimator(io.pgrealtime.gateway.session.OutboundEstimator.INSTANCE);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 server.gateway().config().getOutboundBufferBytes() / 2, server.gateway().config().getOutboundBufferBytes()));
         EngineSession session = existing != null ? existing : server.open(ctx.channel().eventLoop(), token);

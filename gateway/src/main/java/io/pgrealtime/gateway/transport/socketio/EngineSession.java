@@ -101,11 +101,12 @@ final class EngineSession implements Outbound {
             }
             ws = upgraded ? webSocket : null;
             if (ws == null) {
-                if (queuedBytes + packet.length > maxQueuedBytes) {
+                long cost = packet.length + io.pgrealtime.gateway.session.OutboundEstimator.OVERHEAD;
+                if (queuedBytes + cost > maxQueuedBytes) {
                     return false;
                 }
                 queue.add(packet);
-                queuedBytes += packet.length;
+                queuedBytes += cost;
                 flushPollLocked();
                 return true;
             }

@@ -110,6 +110,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 p.remove(name);
             }
         }
+        ctx.channel().config().setMessageSizeEstimator(io.pgrealtime.gateway.session.OutboundEstimator.INSTANCE);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 gateway.config().getOutboundBufferBytes() / 2, gateway.config().getOutboundBufferBytes()));
         WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> gateway.metrics().disconnected());
