@@ -79,6 +79,11 @@ public final class Gateway implements AutoCloseable {
             public void onBroadcast(String topic, String event, JsonNode payload) {
                 databaseBroadcast(topic, event, payload);
             }
+
+            @Override
+            public void batchEnd() {
+                tables.batchEnd();
+            }
         }, config.getStreamBlock());
         readerRef[0] = reader;
         BroadcastChannels[] broadcastsRef = new BroadcastChannels[1];

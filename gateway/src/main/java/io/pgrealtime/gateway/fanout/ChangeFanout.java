@@ -35,6 +35,9 @@ public final class ChangeFanout {
     private ChangeEvent event;
     private byte[] json;
     private int delivered;
+    /** Sessions written to since the last {@link #flushTouched()}. */
+    private final java.util.Set<io.pgrealtime.gateway.session.ClientSession> touched =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public ChangeFanout(int maxHeld) {
         this.maxHeld = maxHeld;
@@ -76,6 +79,14 @@ public final class ChangeFanout {
         this.event = null;
         this.json = null;
         return delivered;
+    }
+
+    /** Flushes every session written to since the last call (end of a batch of events). */
+    public void flushTouched() {
+        for (io.pgrealtime.gateway.session.ClientSession s : touched) {
+            s.flush();
+        }
+        touched.clear();
     }
 
     /** The message a subscription would get for this event, or null if it would get none (used for replay). */
@@ -204,6 +215,7 @@ public final class ChangeFanout {
         }
         delivered++;
         s.deliver(id, m, maxHeld);
+        touched.add(s.session());
     }
 
     /** {@code json} is the stored form of {@code event}, or null when the event was changed here. */

@@ -70,6 +70,20 @@ public final class ClientSession {
         }
     }
 
+    /** Writes without flushing (fan-out); {@link #flush()} follows at the end of the batch. */
+    public void sendDeferred(byte[] json) {
+        if (closed.get()) {
+            return;
+        }
+        if (!outbound.write(json)) {
+            close(CloseStatus.SLOW_CONSUMER, "client is not reading fast enough; resume with 'since'");
+        }
+    }
+
+    public void flush() {
+        outbound.flush();
+    }
+
     /** Sends an error that does not close the connection. */
     public void error(GatewayException e, String ref, String channel) {
         send(ServerMessages.error(e.code(), e.getMessage(), ref, channel, e.details()));

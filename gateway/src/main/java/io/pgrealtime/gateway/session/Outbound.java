@@ -19,6 +19,19 @@ public interface Outbound {
     boolean send(byte[] json);
 
     /**
+     * Like {@link #send} but may leave the message unflushed until {@link #flush()}: the fan-out
+     * writes a batch of events and flushes each connection once, instead of a system call per
+     * message.
+     */
+    default boolean write(byte[] json) {
+        return send(json);
+    }
+
+    /** Flushes what {@link #write} left unflushed. */
+    default void flush() {
+    }
+
+    /**
      * Sends {@code lastMessage} (if not null, even when the buffer is full), then a close frame with
      * this status and reason.
      */

@@ -43,6 +43,10 @@ public final class StreamReader implements AutoCloseable {
         void onChange(String table, StreamId id, byte[] json);
 
         void onBroadcast(String topic, String event, JsonNode payload);
+
+        /** After the entries of one read. */
+        default void batchEnd() {
+        }
     }
 
     private final RedisKeys keys;
@@ -211,6 +215,7 @@ public final class StreamReader implements AutoCloseable {
                 LOG.warn("entry {} of {} not delivered: {}", m.getId(), key, e.toString());
             }
         }
+        sink.batchEnd();
     }
 
     private void control(byte[] body) {

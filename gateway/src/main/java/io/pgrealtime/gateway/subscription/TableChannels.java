@@ -237,6 +237,11 @@ public final class TableChannels {
         }
     }
 
+    /** End of a batch read from Redis: flush the connections written to (stream reader thread). */
+    public void batchEnd() {
+        fanout.flushTouched();
+    }
+
     /** Number of table subscriptions on this node. */
     public int subscriptionCount() {
         return indexes.values().stream().mapToInt(TableIndex::size).sum();

@@ -133,7 +133,7 @@ public final class TableSubscription {
     /** Delivers a live event: sent now, or held while recovering (fan-out thread). */
     public void deliver(StreamId id, byte[] message, int maxHeld) {
         if (live) {
-            session.send(message);
+            session.sendDeferred(message);
             return;
         }
         synchronized (this) {

@@ -170,6 +170,24 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     }
 
     @Override
+    public boolean write(byte[] json) {
+        if (!channel.isActive()) {
+            return true;
+        }
+        if (!channel.isWritable()) {
+            gateway.metrics().slowConsumer();
+            return false;
+        }
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
     public void close(int status, String reason, byte[] lastMessage) {
         closing = true;
         if (lastMessage != null) {
