@@ -7,6 +7,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgrealtime.protocol.Json;
 import io.pgrealtime.protocol.RedisKeys;
@@ -22,7 +24,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +63,15 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code mvn -q -DskipTests install && mvn -q -pl bench exec:java
  * -Dexec.mainClass=io.pgrealtime.bench.RelayDrainBenchmark -Dexec.args="--runs 5"}. Options:
- * {@code --runs N} (5), {@code --warmup-scale F} (0.25; 0 skips the warm-up), {@code --workload a|b|all},
+ * {@code --runs N} (5), {@code --warmup-scale F} (0.5; 0 skips the warm-up), {@code --workload a|b|all},
  * {@code --pg-recvlogical PATH} (/usr/bin/pg_recvlogical), {@code --redis-appendfsync always|everysec|no}
  * (default: the embedded server's {@code always}), {@code --stream-maxlen N} (10,000,000: the
- * relay's {@code MAXLEN ~} argument is sent as in production but nothing is trimmed).
+ * relay's {@code MAXLEN ~} argument is sent as in production but nothing is trimmed),
+ * {@code --quiet-wait S} (300: how long to wait for other processes to leave the CPUs before each
+ * drain), {@code --max-foreign-cpu C} (0.25) and {@code --retries N} (10: a run during which other
+ * programs used more than C CPUs on average is discarded and repeated, up to N times),
+ * {@code --relay-max-in-flight N} and {@code --relay-pipeline-batch N} (relay settings to
+ * experiment with; default: the relay's defaults).
  */
 public final class RelayDrainBenchmark {
 
@@ -89,6 +95,24 @@ public final class RelayDrainBenchmark {
         double rate() {
             return changes / seconds;
         }
+
+        /**
+         * CPU-seconds the machine spent during the drain on anything but this JVM, Redis,
+         * PostgreSQL, pg_recvlogical and the kernel's own threads: other programs running alongside.
+         */
+        double foreignCpu() {
+            double ours = processCpu.entrySet().stream().filter(e -> isOurs(e.getKey()))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            // The walsender may have exited before the last snapshot; it is counted once either way.
+            return Math.max(0, machineCpu - ours);
+        }
+
+        private static boolean isOurs(String process) {
+            return process.startsWith("relay JVM") || process.equals("redis-server") || process.startsWith("postgres")
+                    || process.equals("pg_recvlogical") || process.startsWith("kworker") || process.startsWith("ksoftirqd")
+                    || process.startsWith("kdamond") || process.startsWith("rcu_") || process.startsWith("jbd2")
+                    || process.startsWith("migration") || process.equals("process_api");
+        }
     }
 
     /** The relay's drain, with its extra figures. */
@@ -110,6 +134,7 @@ public final class RelayDrainBenchmark {
     private final Options options;
     private final EmbeddedPostgresServer pg;
     private final EmbeddedRedisServer redisServer;
+    private ClientResources redisResources;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redisConnection;
     private final long clockTicks;
@@ -129,7 +154,8 @@ public final class RelayDrainBenchmark {
             System.err.println(e.getMessage());
             System.err.println("usage: RelayDrainBenchmark [--runs N] [--warmup-scale F] [--workload a|b|all]"
                     + " [--pg-recvlogical PATH] [--redis-appendfsync always|everysec|no] [--stream-maxlen N]"
-                    + " [--quiet-wait SECONDS]");
+                    + " [--quiet-wait SECONDS] [--max-foreign-cpu CPUS] [--retries N] [--relay-max-in-flight N]"
+                    + " [--relay-pipeline-batch N]");
             System.exit(64);
             return;
         }
@@ -156,7 +182,11 @@ public final class RelayDrainBenchmark {
     }
 
     private int run() throws Exception {
-        redisClient = RedisClient.create(redisServer.uri());
+        // The benchmark's own Redis client gets its own thread names, apart from the relay's.
+        redisResources = ClientResources.builder()
+                .threadFactoryProvider(pool -> new DefaultThreadFactory("bench-redis", true))
+                .build();
+        redisClient = RedisClient.create(redisResources, redisServer.uri());
         redisClient.setDefaultTimeout(Duration.ofSeconds(60));
         redisConnection = redisClient.connect();
         RedisCommands<String, String> r = redisConnection.sync();
@@ -166,27 +196,53 @@ public final class RelayDrainBenchmark {
             r.configSet("appendfsync", options.appendfsync);
         }
         printMachine(r);
+        ourPids = findOurPids(r);
+        createTemplate();
         List<Workload> workloads = options.workloads;
         try {
             if (options.warmupScale > 0) {
                 System.out.println();
                 System.out.println("warm-up (untimed):");
-                for (Workload w : workloads) {
-                    printRun(runOne(w.scaled(options.warmupScale), 0, false));
-                    printRun(runOne(w.scaled(options.warmupScale), 0, true));
+                // Both orders, twice: per-transaction and per-flush code paths run far fewer times than
+                // per-change ones and need the repetitions to be compiled before the timed runs.
+                for (int round = 0; round < 2; round++) {
+                    for (Workload w : workloads) {
+                        printRun(runOne(w.scaled(options.warmupScale), 0, false));
+                        printRun(runOne(w.scaled(options.warmupScale), 0, true));
+                    }
                 }
             }
             System.out.println();
             System.out.println("timed runs:");
             List<Result> results = new ArrayList<>();
+            int discarded = 0;
             for (int run = 1; run <= options.runs; run++) {
                 // Alternate which drain goes first: odd runs pg_recvlogical first, even runs the relay.
                 boolean relayFirst = run % 2 == 0;
                 for (Workload w : workloads) {
-                    Result res = runOne(w, run, relayFirst);
-                    printRun(res);
-                    results.add(res);
+                    for (int attempt = 1; ; attempt++) {
+                        Result res = runOne(w, run, relayFirst);
+                        printRun(res);
+                        double foreign = Math.max(res.recv().foreignCpu() / res.recv().seconds(),
+                                res.relay().drain().foreignCpu() / res.relay().drain().seconds());
+                        if (foreign > options.maxForeign && attempt <= options.retries) {
+                            System.out.printf(Locale.ROOT, "  discarded: other programs used %.2f CPUs during a drain"
+                                    + " (limit %.2f); running it again%n", foreign, options.maxForeign);
+                            discarded++;
+                            continue;
+                        }
+                        if (foreign > options.maxForeign) {
+                            System.out.printf(Locale.ROOT, "  kept after %d attempts although other programs used %.2f CPUs"
+                                    + " during a drain%n", attempt, foreign);
+                        }
+                        results.add(res);
+                        break;
+                    }
                 }
+            }
+            if (discarded > 0) {
+                System.out.println();
+                System.out.println(discarded + " run(s) discarded and repeated because other programs used the CPUs");
             }
             boolean ok = results.stream().allMatch(x -> x.relay().problems().isEmpty());
             printSummary(results);
@@ -194,36 +250,57 @@ public final class RelayDrainBenchmark {
         } finally {
             redisConnection.close();
             redisClient.shutdown();
+            redisResources.shutdown();
         }
     }
 
     // ---------------------------------------------------------------------------------------------
     // One run of one workload
 
-    private Result runOne(Workload w, int run, boolean relayFirst) throws Exception {
-        String tag = (run == 0 ? "warm" : "r" + run) + "_" + w.key() + (relayFirst ? "_rf" : "_pf");
-        String db = "bench_" + tag;
-        String relaySlot = "relay_" + tag;
-        String recvSlot = "recv_" + tag;
-        String prefix = "bench:" + tag + ":";
+    /**
+     * The database every run copies: table {@code public.bench}, the realtime schema (migrated by
+     * the relay's own {@link SchemaBootstrap}), the publication, and {@code realtime.enable}. Each
+     * run gets a fresh copy ({@code CREATE DATABASE … TEMPLATE}), which is the same state as setting
+     * it up again and does not read the migration scripts from the wal-relay jar at every run (a
+     * jar that a concurrent {@code mvn install} may be rewriting).
+     */
+    private void createTemplate() throws SQLException {
         try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + db);
+            st.execute("DROP DATABASE IF EXISTS " + TEMPLATE + " WITH (FORCE)");
+            st.execute("CREATE DATABASE " + TEMPLATE);
         }
-        Result result;
-        try (Connection c = connect(db)) {
+        try (Connection c = connect(TEMPLATE)) {
             try (Statement st = c.createStatement()) {
                 // autovacuum off for this table only, so that no vacuum competes with a measurement.
                 st.execute("CREATE TABLE public.bench (id bigint PRIMARY KEY, a int, b text, c timestamptz, d numeric)"
                         + " WITH (autovacuum_enabled = false)");
             }
             PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl(pg.jdbcUrl(db));
+            ds.setUrl(pg.jdbcUrl(TEMPLATE));
             ds.setUser(pg.user());
             ds.setPassword(pg.password());
             SchemaBootstrap.migrate(ds, RelayConfig.DEFAULT_PUBLICATION);
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT realtime.enable('public.bench')");
+            }
+        }
+    }
+
+    private static final String TEMPLATE = "bench_template";
+    private int attempts;
+
+    private Result runOne(Workload w, int run, boolean relayFirst) throws Exception {
+        String tag = (run == 0 ? "warm" : "r" + run) + "_" + w.key() + (relayFirst ? "_rf" : "_pf") + "_" + (++attempts);
+        String db = "bench_" + tag;
+        String relaySlot = "relay_" + tag;
+        String recvSlot = "recv_" + tag;
+        String prefix = "bench:" + tag + ":";
+        try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
+            st.execute("CREATE DATABASE " + db + " TEMPLATE " + TEMPLATE);
+        }
+        Result result;
+        try (Connection c = connect(db)) {
+            try (Statement st = c.createStatement()) {
                 // Both slots at the same point: nothing is written in between.
                 st.execute("SELECT pg_create_logical_replication_slot('" + relaySlot + "', 'pgoutput')");
                 st.execute("SELECT pg_create_logical_replication_slot('" + recvSlot + "', 'pgoutput')");
@@ -255,16 +332,30 @@ public final class RelayDrainBenchmark {
                 relay = relayDrain(c, db, relaySlot, prefix, w, endLsn);
             }
             result = new Result(w, run, relayFirst, writeSeconds, walBytes, recv, relay);
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
-                        + relaySlot + "', '" + recvSlot + "')");
-            }
+            dropSlots(c, relaySlot, recvSlot);
         }
         try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
             st.execute("DROP DATABASE " + db + " WITH (FORCE)");
         }
         resetRedis();
         return result;
+    }
+
+    /** Drops the slots once their walsenders are gone (a closed client's walsender may linger a moment). */
+    private static void dropSlots(Connection c, String... slots) throws Exception {
+        String in = Stream.of(slots).map(x -> "'" + x + "'").collect(Collectors.joining(", "));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ("t".equals(queryOne(c, "SELECT bool_or(active) FROM pg_replication_slots WHERE slot_name IN (" + in + ")"))) {
+            if (System.nanoTime() > deadline) {
+                queryOne(c, "SELECT bool_and(pg_terminate_backend(active_pid)) FROM pg_replication_slots"
+                        + " WHERE slot_name IN (" + in + ") AND active");
+                deadline = Long.MAX_VALUE;
+            }
+            Thread.sleep(20);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN (" + in + ")");
+        }
     }
 
     private static void write(Connection c, Workload w) throws SQLException {
@@ -337,7 +428,7 @@ public final class RelayDrainBenchmark {
         if (!"t".equals(confirmed)) {
             System.out.println("  note: pg_recvlogical's slot " + slot + " is not confirmed up to " + endLsn);
         }
-        Map<String, Double> processes = procs1.since(procs0, clockTicks);
+        Map<String, Double> processes = procs1.since(procs0, clockTicks, ourPids);
         // pg_recvlogical has exited and been reaped: its CPU is in this process's children times.
         processes.put("pg_recvlogical", (procs1.children - procs0.children) / (double) clockTicks);
         if (senderCpu > 0) {
@@ -361,13 +452,18 @@ public final class RelayDrainBenchmark {
         // The schema was migrated when the table was set up; a restart would find it current too.
         config.setBootstrap(false);
         config.setStreamMaxLen(options.streamMaxLen);
+        if (options.maxInFlight > 0) {
+            config.setMaxInFlightEvents(options.maxInFlight);
+        }
+        if (options.pipelineBatch > 0) {
+            config.setPipelineBatchEvents(options.pipelineBatch);
+        }
         String stream = new RedisKeys(prefix).changes("public.bench");
         RedisCommands<String, String> r = redisConnection.sync();
         long expected = w.changes();
         long timeout = TimeUnit.SECONDS.toNanos(Math.max(120, expected / 500));
 
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> threadCpu0 = threadCpu(threads);
+        Map<Integer, Long> threadCpu0 = threadTicks(new HashMap<>());
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         WalSenderCpu sender = new WalSenderCpu(db, slot);
@@ -403,11 +499,11 @@ public final class RelayDrainBenchmark {
             long jvmCpu1 = os.getProcessCpuTime();
             double redisCpu1 = redisCpu(r);
             double senderCpu = sender.stop();
-            Map<String, Double> processes = procs1.since(procs0, clockTicks);
+            Map<String, Double> processes = procs1.since(procs0, clockTicks, ourPids);
             if (senderCpu > 0) {
                 processes.put("postgres: walsender", senderCpu);
             }
-            Map<String, Double> perThread = threadCpuDelta(threads, threadCpu0);
+            Map<String, Double> perThread = threadCpuDelta(threadCpu0);
             if (len < expected) {
                 problems.add("timed out after " + fmt(secs) + " s with XLEN " + len + " of " + expected
                         + " (relay step " + relay.step() + ")");
@@ -539,6 +635,7 @@ public final class RelayDrainBenchmark {
     static final class ProcSnapshot {
         final Map<Integer, Long> ticks = new HashMap<>();
         final Map<Integer, String> names = new HashMap<>();
+        final Map<Integer, Integer> parents = new HashMap<>();
         long children;
 
         static ProcSnapshot take() {
@@ -556,6 +653,7 @@ public final class RelayDrainBenchmark {
                         int pid = Integer.parseInt(n);
                         s.ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
                         s.names.put(pid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                        s.parents.put(pid, Integer.parseInt(f[1]));
                         if (pid == self) {
                             s.children = Long.parseLong(f[13]) + Long.parseLong(f[14]);
                         }
@@ -569,8 +667,12 @@ public final class RelayDrainBenchmark {
             return s;
         }
 
-        /** CPU seconds per process (named) used between {@code before} and this snapshot; this JVM is "relay JVM". */
-        Map<String, Double> since(ProcSnapshot before, long hz) {
+        /**
+         * CPU seconds per process used between {@code before} and this snapshot. This JVM is
+         * "relay JVM"; the benchmark's own PostgreSQL (children of its postmaster) and Redis keep
+         * their names, other programs' PostgreSQL and Redis servers are labelled "other …".
+         */
+        Map<String, Double> since(ProcSnapshot before, long hz, OurPids ours) {
             long self = ProcessHandle.current().pid();
             Map<String, Double> out = new HashMap<>();
             ticks.forEach((pid, t) -> {
@@ -578,16 +680,25 @@ public final class RelayDrainBenchmark {
                 if (d <= 0) {
                     return;
                 }
-                String name = pid == self ? "relay JVM (this process)" : label(pid, names.get(pid));
+                String comm = names.get(pid);
+                String name;
+                if (pid == self) {
+                    name = "relay JVM (this process)";
+                } else if (pid == ours.redis()) {
+                    name = "redis-server";
+                } else if (pid == ours.postmaster() || parents.getOrDefault(pid, 0) == ours.postmaster()) {
+                    name = label(pid, comm);
+                } else if ("postgres".equals(comm) || comm.startsWith("redis-server")) {
+                    name = "other " + comm;
+                } else {
+                    name = comm.replaceAll("/\\d+$", "");
+                }
                 out.merge(name, d / (double) hz, Double::sum);
             });
             return out;
         }
 
         private static String label(int pid, String comm) {
-            if (!"postgres".equals(comm)) {
-                return comm.replaceAll("/\\d+$", "");
-            }
             try {
                 String cmd = Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline")).replace('\0', ' ').trim();
                 String[] words = cmd.split("\\s+");
@@ -596,6 +707,24 @@ public final class RelayDrainBenchmark {
                 return "postgres";
             }
         }
+    }
+
+    /** The benchmark's own PostgreSQL postmaster and Redis server. */
+    record OurPids(int postmaster, int redis) {
+    }
+
+    private OurPids ourPids = new OurPids(-1, -1);
+
+    private OurPids findOurPids(RedisCommands<String, String> r) throws Exception {
+        int redisPid = Integer.parseInt(parseInfo(r.info("server")).getOrDefault("process_id", "-1"));
+        int postmaster = -1;
+        try (Connection c = connect("postgres")) {
+            int backend = Integer.parseInt(queryOne(c, "SELECT pg_backend_pid()"));
+            postmaster = Integer.parseInt(afterComm(Files.readString(Path.of("/proc", Integer.toString(backend), "stat")))[1]);
+        } catch (IOException e) {
+            // No /proc: every postgres process counts as ours.
+        }
+        return new OurPids(postmaster, redisPid);
     }
 
     /** Fields of /proc/PID/stat after the command name (field 3, "state", is index 0). */
@@ -632,32 +761,44 @@ public final class RelayDrainBenchmark {
                 + Double.parseDouble(info.getOrDefault("used_cpu_sys", "0"));
     }
 
-    private static Map<Long, Long> threadCpu(ThreadMXBean threads) {
-        Map<Long, Long> m = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            long t = threads.getThreadCpuTime(id);
-            if (t >= 0) {
-                m.put(id, t);
+    /** CPU ticks of every thread of this JVM (Java and VM threads alike), by thread id, from /proc/self/task. */
+    private static Map<Integer, Long> threadTicks(Map<Integer, String> names) {
+        Map<Integer, Long> m = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = afterComm(stat);
+                    int tid = Integer.parseInt(t.getFileName().toString());
+                    m.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended meanwhile.
+                }
             }
+        } catch (IOException e) {
+            // No /proc: no per-thread figures.
         }
         return m;
     }
 
-    /** CPU seconds per thread-name group (digits replaced by #) since {@code before}; threads that ended are missed. */
-    private static Map<String, Double> threadCpuDelta(ThreadMXBean threads, Map<Long, Long> before) {
+    /**
+     * CPU seconds per thread group since {@code before}. Names are the kernel's (15 characters);
+     * digits are folded so that pools show as one line. Threads that ended meanwhile are missed.
+     */
+    private Map<String, Double> threadCpuDelta(Map<Integer, Long> before) {
+        Map<Integer, String> names = new HashMap<>();
         Map<String, Double> out = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            long t = threads.getThreadCpuTime(id);
-            var info = threads.getThreadInfo(id);
-            if (t < 0 || info == null) {
-                continue;
+        threadTicks(names).forEach((tid, ticks) -> {
+            long d = ticks - before.getOrDefault(tid, 0L);
+            if (d > 0) {
+                String n = names.get(tid);
+                String group = n.startsWith("relay-") ? "relay replication thread"
+                        : n.startsWith("lettuce-") ? n.replaceAll("-[\\d-]*$", "").replaceAll("nioEven.*", "nioEventLoop")
+                        : n.replaceAll("\\d+", "#");
+                out.merge(group, d / (double) clockTicks, Double::sum);
             }
-            double d = (t - before.getOrDefault(id, 0L)) / 1e9;
-            if (d > 0.001) {
-                String name = info.getThreadName().replaceAll("relay_\\w+", "relay_SLOT").replaceAll("\\d+", "#");
-                out.merge(name, d, Double::sum);
-            }
-        }
+        });
         return out;
     }
 
@@ -684,17 +825,20 @@ public final class RelayDrainBenchmark {
                 + " synchronous_commit=on); " + recvVersion);
         System.out.println("redis: " + server.get("redis_version") + " (embedded, appendonly="
                 + ("1".equals(persistence.get("aof_enabled")) ? "yes" : "no") + ", appendfsync=" + appendfsync + ")");
+        RelayConfig defaults = new RelayConfig();
         System.out.println("relay: stream MAXLEN ~ " + options.streamMaxLen + ", pipeline batch "
-                + new RelayConfig().getPipelineBatchEvents() + ", max in flight " + new RelayConfig().getMaxInFlightEvents());
+                + (options.pipelineBatch > 0 ? options.pipelineBatch : defaults.getPipelineBatchEvents() + " (default)")
+                + ", max in flight "
+                + (options.maxInFlight > 0 ? options.maxInFlight : defaults.getMaxInFlightEvents() + " (default)"));
     }
 
     private static void printRun(Result x) {
         RelayDrain rd = x.relay();
         String threads = rd.threadCpu().entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
+                .filter(e -> e.getValue() >= 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
                 .map(e -> e.getKey() + " " + fmt(e.getValue()))
                 .collect(Collectors.joining(", "));
-        double javaThreads = rd.threadCpu().values().stream().mapToDouble(Double::doubleValue).sum();
         System.out.printf(Locale.ROOT, "%-30s run %s %-14s  pg_recvlogical %8.0f/s (%6.2f s, walsender %5.2f cpu-s,"
                         + " machine %5.2f cpu-s) | relay %8.0f/s (%6.2f s, streaming after %4.2f s; %8.0f/s from then;"
                         + " relay JVM %5.2f cpu-s, walsender %5.2f, redis %5.2f, machine %5.2f) | ratio %.2f%n",
@@ -703,10 +847,12 @@ public final class RelayDrainBenchmark {
                 x.recv().rate(), x.recv().seconds(), x.recv().walSenderCpu(), x.recv().machineCpu(),
                 rd.drain().rate(), rd.drain().seconds(), rd.streamingAfter(), rd.streamingRate(), rd.jvmCpu(),
                 rd.drain().walSenderCpu(), rd.redisCpu(), rd.drain().machineCpu(), x.ratio());
-        System.out.printf(Locale.ROOT, "%30s   written in %.1f s, %.1f MB of WAL; relay JVM threads: %s; GC/JIT/VM %s cpu-s%n",
-                "", x.writeSeconds(), x.walBytes() / 1e6, threads, fmt(Math.max(0, rd.jvmCpu() - javaThreads)));
-        System.out.printf(Locale.ROOT, "%30s   cpu-s by process, pg_recvlogical drain: %s%n", "", top(x.recv().processCpu()));
-        System.out.printf(Locale.ROOT, "%30s   cpu-s by process, relay drain:          %s%n", "", top(rd.drain().processCpu()));
+        System.out.printf(Locale.ROOT, "%30s   written in %.1f s, %.1f MB of WAL%n", "", x.writeSeconds(), x.walBytes() / 1e6);
+        System.out.printf(Locale.ROOT, "%30s   cpu-s by relay JVM thread:              %s%n", "", threads);
+        System.out.printf(Locale.ROOT, "%30s   cpu-s by process, pg_recvlogical drain: %s; other programs %.2f%n", "",
+                top(x.recv().processCpu()), x.recv().foreignCpu());
+        System.out.printf(Locale.ROOT, "%30s   cpu-s by process, relay drain:          %s; other programs %.2f%n", "",
+                top(rd.drain().processCpu()), rd.drain().foreignCpu());
         for (String p : rd.problems()) {
             System.out.println("  PROBLEM: " + p);
         }
@@ -830,7 +976,7 @@ public final class RelayDrainBenchmark {
                     - (((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() - j0) / 1e9;
             double cpus = busy / wall;
-            if (cpus < 0.15) {
+            if (cpus < 0.2) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -845,9 +991,25 @@ public final class RelayDrainBenchmark {
         }
     }
 
+    /** Collects garbage and lets the JIT finish what it has queued (e.g. for the previous check), so no drain pays for it. */
     private static void settle() throws InterruptedException {
         System.gc();
-        Thread.sleep(500);
+        Thread.sleep(300);
+        var jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            Thread.sleep(500);
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long before = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            long now = jit.getTotalCompilationTime();
+            if (now == before) {
+                return;
+            }
+            before = now;
+        }
     }
 
     private static double seconds(long t0) {
@@ -896,15 +1058,19 @@ public final class RelayDrainBenchmark {
 
     /** Command-line options. */
     record Options(int runs, double warmupScale, List<Workload> workloads, String pgRecvlogical, String appendfsync,
-                   long streamMaxLen, int quietWait) {
+                   long streamMaxLen, int quietWait, int maxInFlight, int pipelineBatch, double maxForeign, int retries) {
         static Options parse(String[] args) {
             int runs = 5;
-            double warmup = 0.25;
+            double warmup = 0.5;
             List<Workload> workloads = List.of(A, B);
             String recv = "/usr/bin/pg_recvlogical";
             String fsync = null;
             long maxLen = 10_000_000;
             int quietWait = 300;
+            int maxInFlight = 0;
+            double maxForeign = 0.25;
+            int retries = 10;
+            int pipelineBatch = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -924,13 +1090,18 @@ public final class RelayDrainBenchmark {
                     case "--redis-appendfsync" -> fsync = v;
                     case "--stream-maxlen" -> maxLen = Long.parseLong(v);
                     case "--quiet-wait" -> quietWait = Integer.parseInt(v);
+                    case "--relay-max-in-flight" -> maxInFlight = Integer.parseInt(v);
+                    case "--max-foreign-cpu" -> maxForeign = Double.parseDouble(v);
+                    case "--retries" -> retries = Integer.parseInt(v);
+                    case "--relay-pipeline-batch" -> pipelineBatch = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             if (runs < 1) {
                 throw new IllegalArgumentException("--runs must be at least 1");
             }
-            return new Options(runs, warmup, workloads, recv, fsync, maxLen, quietWait);
+            return new Options(runs, warmup, workloads, recv, fsync, maxLen, quietWait, maxInFlight, pipelineBatch, maxForeign,
+                    retries);
         }
     }
 }
