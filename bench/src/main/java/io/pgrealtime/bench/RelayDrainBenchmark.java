@@ -166,8 +166,10 @@ public final class RelayDrainBenchmark {
             System.exit(2);
             return;
         }
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.temporary();
-        EmbeddedRedisServer redis = EmbeddedRedisServer.temporary();
+        Path pgDir = Files.createTempDirectory("pgrt-relaybench-pg-");
+        Path redisDir = Files.createTempDirectory("pgrt-relaybench-redis-");
+        EmbeddedPostgresServer pg = new EmbeddedPostgresServer(pgDir, 0);
+        EmbeddedRedisServer redis = new EmbeddedRedisServer(redisDir, 0);
         int status;
         try {
             pg.start();
@@ -176,7 +178,8 @@ public final class RelayDrainBenchmark {
         } finally {
             redis.stop();
             pg.stop();
-            deleteTree(pg.dataDir());
+            deleteTree(pgDir);
+            deleteTree(redisDir);
         }
         System.exit(status);
     }

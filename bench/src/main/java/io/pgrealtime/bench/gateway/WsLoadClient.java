@@ -272,7 +272,7 @@ final class WsLoadClient implements AutoCloseable {
         return out;
     }
 
-    /** The first (at most 8) in-window ids connection {@code i} received, read on its event loop. */
+    /** The first (at most 16) in-window ids connection {@code i} received, read on its event loop. */
     long[] firstIds(int i) throws Exception {
         Conn c = conns.get(i);
         if (c.channel == null) {
@@ -347,7 +347,7 @@ final class WsLoadClient implements AutoCloseable {
         volatile boolean closing;
         long inWindow;
         /** The first in-window ids received (for reporting what an incomplete connection missed). */
-        final long[] firstIds = new long[8];
+        final long[] firstIds = new long[16];
         long lastId = -1;
         long outOfOrder;
         ScheduledFuture<?> ping;
@@ -448,6 +448,9 @@ final class WsLoadClient implements AutoCloseable {
             }
             lastId = id;
             if (id >= windowStart && id <= windowEnd) {
+                if (inWindow < firstIds.length) {
+                    firstIds[(int) inWindow] = id;
+                }
                 inWindow++;
                 windowReceived.increment();
                 histogram.get().record(received - commit);
