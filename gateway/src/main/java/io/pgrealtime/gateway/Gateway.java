@@ -49,6 +49,8 @@ public final class Gateway implements AutoCloseable {
     private final RedisNodeRegistry nodes;
     private final PresenceManager presenceManager;
     private final ConnectionCounter connections;
+    private final java.util.Map<io.netty.channel.EventLoop, io.pgrealtime.gateway.transport.LoopWriter> loopWriters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Gateway(GatewayConfig config, MeterRegistry meters) {
         this.config = config;
@@ -67,6 +69,7 @@ public final class Gateway implements AutoCloseable {
             long last = r == null ? 0 : r.lastCommitMicros();
             return last == 0 ? 0 : Math.max(0, System.currentTimeMillis() - last / 1000);
         });
+        metrics.writes(meters, this::writeTotals);
         this.tables = new TableChannels(registry, access, io, config.getReplayLimit(),
                 config.getSubscriptionsPerConnection(), metrics);
         this.reader = new StreamReader(redis, keys, registry, new StreamReader.Sink() {
@@ -82,7 +85,10 @@ public final class Gateway implements AutoCloseable {
 
             @Override
             public void batchEnd() {
-                tables.batchEnd();
+                // The fan-out wrote this batch without flushing: one batch per event loop now.
+                for (io.pgrealtime.gateway.transport.LoopWriter w : loopWriters.values()) {
+                    w.flush();
+                }
             }
         }, config.getStreamBlock());
         readerRef[0] = reader;
@@ -200,6 +206,23 @@ public final class Gateway implements AutoCloseable {
 
     public StreamReader reader() {
         return reader;
+    }
+
+    /** Totals of all loop writers: batches, messages, flushes (see {@link io.pgrealtime.gateway.transport.LoopWriter}). */
+    public long[] writeTotals() {
+        long[] t = new long[3];
+        for (io.pgrealtime.gateway.transport.LoopWriter w : loopWriters.values()) {
+            t[0] += w.batches();
+            t[1] += w.messages();
+            t[2] += w.flushes();
+        }
+        return t;
+    }
+
+    /** The batching writer of one event loop (one per loop, made on first use). */
+    public io.pgrealtime.gateway.transport.LoopWriter loopWriter(io.netty.channel.EventLoop loop) {
+        return loopWriters.computeIfAbsent(loop, l -> new io.pgrealtime.gateway.transport.LoopWriter(l,
+                config.getWriteDelay().toNanos()));
     }
 
     public ExecutorService io() {

@@ -35,6 +35,20 @@ public final class GatewayMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
+    /**
+     * Counters of the event loops' batched writes: messages written and channel flushes (about one
+     * system call each); their ratio is how many messages share a system call.
+     */
+    public void writes(MeterRegistry registry, Supplier<long[]> totals) {
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.write.messages", totals, t -> t.get()[1])
+                .description("messages written by the event loops' batch writers").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.write.flushes", totals, t -> t.get()[2])
+                .description("connection flushes by the batch writers (about one write system call each)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.write.batches", totals, t -> t.get()[0])
+                .description("batches run by the event loops' writers").register(registry);
+    }
+
     public void connected() {
         connections.incrementAndGet();
     }

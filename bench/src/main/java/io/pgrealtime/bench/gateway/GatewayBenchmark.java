@@ -310,6 +310,12 @@ public final class GatewayBenchmark {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", freePort());
         props.put("micronaut.server.host", "127.0.0.1");
+        // What the gateway's application.yml sets (epoll); on this class path the relay's
+        // application.yml comes first and hides the gateway's.
+        props.put("micronaut.netty.event-loops.default.prefer-native-transport", "true");
+        props.put("micronaut.server.netty.worker.prefer-native-transport", "true");
+        props.put("micronaut.server.netty.parent.prefer-native-transport", "true");
+        props.put("micronaut.server.netty.use-native-transport", "true");
         props.put("gateway.redis-url", redis.uri());
         props.put("gateway.key-prefix", keyPrefix);
         props.put("gateway.jwt-secret", SECRET);

@@ -103,6 +103,10 @@ public final class GatewayProcess {
         n.put("deliveries", (long) gateway.metrics().deliveries());
         n.put("connections", gateway.metrics().connections());
         n.put("slowConsumers", (long) gateway.metrics().slowConsumers());
+        long[] w = gateway.writeTotals();
+        n.put("writeBatches", w[0]);
+        n.put("writeMessages", w[1]);
+        n.put("writeFlushes", w[2]);
         n.put("subscriptions", gateway.tables().subscriptionCount());
         n.put("heapUsed", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         n.put("heapCommitted", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());

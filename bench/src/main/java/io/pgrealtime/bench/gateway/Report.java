@@ -63,6 +63,8 @@ final class Report {
                 r.deliveriesPerSecond(), r.gatewayCounted() / r.windowSeconds(), r.gatewayCpu(),
                 r.gatewayCpu() / r.windowSeconds(), r.cpuPer100k(),
                 r.cpuMicrosPerDelivery(), r.netCpuMicrosPerDelivery(), r.idleCpuPerSecond(), r.frameBytes());
+        System.out.printf(Locale.ROOT, "    gateway writes: %,.0f connection flushes/s, %.2f messages per flush%n",
+                r.flushesPerSecond(), r.messagesPerFlush());
         System.out.printf(Locale.ROOT, "    cpu-s by process: gateway %.2f, benchmark JVM (load generator, relay, writer)"
                         + " %.2f, postgres %.2f, redis %.2f, other processes %.2f%s; machine %.2f of %.2f%n",
                 c.gateway(), c.benchJvm(), c.postgres(), c.redis(), c.others(),

@@ -69,7 +69,7 @@ final class TrafficRun {
                   long p50, long p99, long p999, long max, long negative, double windowSeconds, double gatewayCpu,
                   long deliveries, long gatewayCounted, long slowConsumers, CpuAccount.Split cpu, double writerBehindMs,
                   double drainSeconds, int frameBytes, Path jfr, long redisP50, long redisP99,
-                  List<String> timeline, List<String> problems) {
+                  List<String> timeline, List<String> problems, double messagesPerFlush, double flushesPerSecond) {
         long changes() {
             return lastId - firstId + 1;
         }
@@ -225,8 +225,18 @@ final class TrafficRun {
                     client.closeStatuses(), client.errors(), client.outOfOrder(), lat.quantile(0.50), lat.quantile(0.99),
                     lat.quantile(0.999), lat.max(), lat.negative(), window, gwCpu, deliveries, counted, slow, split,
                     writer.maxBehindMillis(), drain, client.sampleLength(), jfr, toRedis.quantile(0.5),
-                    toRedis.quantile(0.99), timeline.lines(), problems);
+                    toRedis.quantile(0.99), timeline.lines(), problems,
+                    ratio(s1, s0, "writeMessages", "writeFlushes"), delta(s1, s0, "writeFlushes") / window);
         }
+    }
+
+    private static double delta(JsonNode s1, JsonNode s0, String field) {
+        return s1.path(field).asLong() - s0.path(field).asLong();
+    }
+
+    private static double ratio(JsonNode s1, JsonNode s0, String num, String den) {
+        double d = delta(s1, s0, den);
+        return d == 0 ? 0 : delta(s1, s0, num) / d;
     }
 
     /**

@@ -35,6 +35,7 @@ public class GatewayConfig {
     private Duration presenceTtl = Duration.ofSeconds(10);
     private int replayLimit = 10_000;
     private Duration streamBlock = Duration.ofSeconds(1);
+    private Duration writeDelay = Duration.ZERO;
     private boolean socketEnabled = true;
     private String socketPath = "/socket.io";
     private String socketCorsOrigins = "";
@@ -242,6 +243,19 @@ public class GatewayConfig {
 
     public void setOutboundBufferBytes(int outboundBufferBytes) {
         this.outboundBufferBytes = outboundBufferBytes;
+    }
+
+    /**
+     * Least time between two batches of writes on one event loop: up to this much latency is added
+     * so that more messages share each system call under load. Default 0 (a batch starts as soon as
+     * the loop is free, which already batches whatever arrived while the previous one was written).
+     */
+    public Duration getWriteDelay() {
+        return writeDelay;
+    }
+
+    public void setWriteDelay(Duration writeDelay) {
+        this.writeDelay = writeDelay;
     }
 
     /** Server ping interval; default 25 s. */

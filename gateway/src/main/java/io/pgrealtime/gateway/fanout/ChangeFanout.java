@@ -1,6 +1,7 @@
 package io.pgrealtime.gateway.fanout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrealtime.gateway.session.SharedFrame;
 import io.pgrealtime.gateway.subscription.TableIndex;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.ChangeEvent;
@@ -27,7 +28,7 @@ public final class ChangeFanout {
     private final int maxHeld;
     private long seq;
     @SuppressWarnings("unchecked")
-    private final java.util.Map<Object, byte[]>[] encoded = new java.util.Map[VIEWS.length * 4];
+    private final java.util.Map<Object, SharedFrame>[] encoded = new java.util.Map[VIEWS.length * 4];
 
     /** Per-event state, reused. */
     private String channel;
@@ -35,9 +36,6 @@ public final class ChangeFanout {
     private ChangeEvent event;
     private byte[] json;
     private int delivered;
-    /** Sessions written to since the last {@link #flushTouched()}. */
-    private final java.util.Set<io.pgrealtime.gateway.session.ClientSession> touched =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public ChangeFanout(int maxHeld) {
         this.maxHeld = maxHeld;
@@ -57,8 +55,10 @@ public final class ChangeFanout {
         this.event = event;
         this.json = json;
         this.delivered = 0;
-        for (java.util.Map<Object, byte[]> m : encoded) {
-            m.clear();
+        for (java.util.Map<Object, SharedFrame> m : encoded) {
+            if (!m.isEmpty()) {
+                m.clear();
+            }
         }
         seq++;
         switch (event.operation()) {
@@ -81,13 +81,7 @@ public final class ChangeFanout {
         return delivered;
     }
 
-    /** Flushes every session written to since the last call (end of a batch of events). */
-    public void flushTouched() {
-        for (io.pgrealtime.gateway.session.ClientSession s : touched) {
-            s.flush();
-        }
-        touched.clear();
-    }
+
 
     /** The message a subscription would get for this event, or null if it would get none (used for replay). */
     public static byte[] messageFor(TableSubscription s, String channel, StreamId id, ChangeEvent event, byte[] json) {
@@ -207,15 +201,15 @@ public final class ChangeFanout {
     private void send(TableSubscription s, int view) {
         s.mark(seq);
         int redact = redaction(s, event);
-        java.util.Map<Object, byte[]> cache = encoded[view * 4 + redact];
-        byte[] m = cache.get(s.encoding());
+        java.util.Map<Object, SharedFrame> cache = encoded[view * 4 + redact];
+        SharedFrame m = cache.get(s.encodingKey());
         if (m == null) {
-            m = redact == 0 ? encode(s, id, event, json, view) : encode(s, id, redacted(event, redact), null, view);
-            cache.put(s.encoding(), m);
+            m = new SharedFrame(redact == 0 ? encode(s, id, event, json, view)
+                    : encode(s, id, redacted(event, redact), null, view));
+            cache.put(s.encodingKey(), m);
         }
         delivered++;
         s.deliver(id, m, maxHeld);
-        touched.add(s.session());
     }
 
     /** {@code json} is the stored form of {@code event}, or null when the event was changed here. */

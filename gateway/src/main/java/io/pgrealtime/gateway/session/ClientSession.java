@@ -70,18 +70,17 @@ public final class ClientSession {
         }
     }
 
-    /** Writes without flushing (fan-out); {@link #flush()} follows at the end of the batch. */
-    public void sendDeferred(byte[] json) {
+    /**
+     * Writes without flushing (fan-out): the gateway flushes every event loop's writer at the end
+     * of the batch read from Redis.
+     */
+    public void sendDeferred(SharedFrame message) {
         if (closed.get()) {
             return;
         }
-        if (!outbound.write(json)) {
+        if (!outbound.write(message)) {
             close(CloseStatus.SLOW_CONSUMER, "client is not reading fast enough; resume with 'since'");
         }
-    }
-
-    public void flush() {
-        outbound.flush();
     }
 
     /** Sends an error that does not close the connection. */

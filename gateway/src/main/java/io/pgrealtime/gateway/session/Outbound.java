@@ -19,16 +19,13 @@ public interface Outbound {
     boolean send(byte[] json);
 
     /**
-     * Like {@link #send} but may leave the message unflushed until {@link #flush()}: the fan-out
-     * writes a batch of events and flushes each connection once, instead of a system call per
-     * message.
+     * Like {@link #send} but may leave the message queued, unwritten, in its event loop's
+     * {@code LoopWriter} until the fan-out flushes the writers at the end of its batch: each
+     * connection then gets one system call for all of the batch's messages. Where the transport
+     * writes WebSocket frames, the frame built once for all connections is used.
      */
-    default boolean write(byte[] json) {
-        return send(json);
-    }
-
-    /** Flushes what {@link #write} left unflushed. */
-    default void flush() {
+    default boolean write(SharedFrame message) {
+        return send(message.bytes());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgrealtime.gateway.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.MessageSizeEstimator;
 
@@ -15,7 +16,8 @@ public final class OutboundEstimator implements MessageSizeEstimator {
     public static final int OVERHEAD = 512;
     public static final OutboundEstimator INSTANCE = new OutboundEstimator();
 
-    private final Handle handle = msg -> (msg instanceof ByteBufHolder h ? h.content().readableBytes() : 0) + OVERHEAD;
+    private final Handle handle = msg -> (msg instanceof ByteBufHolder h ? h.content().readableBytes()
+            : msg instanceof ByteBuf b ? b.readableBytes() : 0) + OVERHEAD;
 
     private OutboundEstimator() {
     }

@@ -237,10 +237,6 @@ public final class TableChannels {
         }
     }
 
-    /** End of a batch read from Redis: flush the connections written to (stream reader thread). */
-    public void batchEnd() {
-        fanout.flushTouched();
-    }
 
     /** Number of table subscriptions on this node. */
     public int subscriptionCount() {

@@ -26,6 +26,7 @@ public final class TableSubscription {
     private final List<String> primaryKey;
     private final java.util.Set<io.pgrealtime.protocol.Operation> actions;
     private final Object encoding;
+    private final Object encodingKey;
     /** The event sequence last delivered, so a subscription found twice (old and new row) gets it once. */
     private long lastSeq = -1;
 
@@ -54,6 +55,7 @@ public final class TableSubscription {
                              java.util.Set<io.pgrealtime.protocol.Operation> actions, Object encoding) {
         this.actions = actions;
         this.encoding = encoding == null ? new RawEncoding(session.wire(), channel, keysOnly) : encoding;
+        this.encodingKey = new EncodingKey(this.encoding);
         this.session = session;
         this.channel = channel;
         this.table = table;
@@ -68,6 +70,32 @@ public final class TableSubscription {
     record RawEncoding(Object wire, String channel, boolean keysOnly) {
     }
 
+    /** An encoding identity with its hash computed once: the fan-out looks it up for every delivery. */
+    private static final class EncodingKey {
+        private final Object value;
+        private final int hash;
+
+        EncodingKey(Object value) {
+            this.value = value;
+            this.hash = value.hashCode();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof EncodingKey k && k.hash == hash && (k.value == value || k.value.equals(value));
+        }
+
+        @Override
+        public String toString() {
+            return value.toString();
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     private final String subscriptionId = "sub_" + Long.toString(IDS.incrementAndGet(), 36);
 
@@ -79,6 +107,11 @@ public final class TableSubscription {
     /** Identity of the bytes this subscription receives; equal objects get the same bytes. */
     public Object encoding() {
         return encoding;
+    }
+
+    /** {@link #encoding()} as a map key whose hash is computed once (fan-out). */
+    public Object encodingKey() {
+        return encodingKey;
     }
 
     /** Whether this subscription receives events of this operation. */
@@ -131,19 +164,19 @@ public final class TableSubscription {
     }
 
     /** Delivers a live event: sent now, or held while recovering (fan-out thread). */
-    public void deliver(StreamId id, byte[] message, int maxHeld) {
+    public void deliver(StreamId id, io.pgrealtime.gateway.session.SharedFrame message, int maxHeld) {
         if (live) {
             session.sendDeferred(message);
             return;
         }
         synchronized (this) {
             if (live) {
-                session.send(message);
+                session.send(message.bytes());
             } else if (held.size() >= maxHeld) {
                 session.close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
                         "too many events arrived during recovery; resume with 'since' again");
             } else {
-                held.add(new Held(id, message));
+                held.add(new Held(id, message.bytes()));
             }
         }
     }

@@ -190,13 +190,7 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelPipeline p = ctx.pipeline();
-        List<String> names = p.names();
-        for (int i = names.indexOf(ctx.name()) + 1; i < names.size(); i++) {
-            String name = names.get(i);
-            if (p.get(name) != null) {
-                p.remove(name);
-            }
-        }
+        io.pgrealtime.gateway.transport.Pipelines.takeOver(ctx);
         ctx.channel().config().setMessageSizeEstimator(io.pgrealtime.gateway.session.OutboundEstimator.INSTANCE);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 server.gateway().config().getOutboundBufferBytes() / 2, server.gateway().config().getOutboundBufferBytes()));

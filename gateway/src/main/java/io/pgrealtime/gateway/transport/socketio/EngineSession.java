@@ -9,6 +9,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgrealtime.gateway.session.Outbound;
+import io.pgrealtime.gateway.session.SharedFrame;
+import io.pgrealtime.gateway.transport.ChannelSink;
+import io.pgrealtime.gateway.transport.LoopWriter;
 import io.pgrealtime.gateway.transport.socketio.codec.EngineEncoder;
 
 import java.nio.charset.StandardCharsets;
@@ -49,10 +52,13 @@ final class EngineSession implements Outbound {
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> timeoutTask;
     private volatile SocketIoConnection socket;
+    private final java.util.function.Function<EventLoop, LoopWriter> writers;
+    private volatile ChannelSink wsSink;
 
     EngineSession(String sid, EventLoop timers, long pingIntervalMs, long pingTimeoutMs, long maxQueuedBytes,
-                  Consumer<EngineSession> onClose) {
+                  Consumer<EngineSession> onClose, java.util.function.Function<EventLoop, LoopWriter> writers) {
         this.sid = sid;
+        this.writers = writers;
         this.timers = timers;
         this.pingIntervalMs = pingIntervalMs;
         this.pingTimeoutMs = pingTimeoutMs;
@@ -114,8 +120,41 @@ final class EngineSession implements Outbound {
         if (!ws.isWritable()) {
             return false;
         }
-        ws.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(packet)), ws.voidPromise());
-        return true;
+        if (ws.eventLoop().inEventLoop()) {
+            ws.writeAndFlush(SharedFrame.textFrame(packet), ws.voidPromise());
+            return true;
+        }
+        return wsSink.offer(SharedFrame.textFrame(packet), true);
+    }
+
+    /** Over the WebSocket: the shared frame, batched by the loop's writer; while polling: queued like {@link #send}. */
+    @Override
+    public boolean write(SharedFrame message) {
+        ChannelSink sink;
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            sink = upgraded ? wsSink : null;
+        }
+        return sink == null ? send(message.bytes()) : sink.offer(message, false);
+    }
+
+    private void attach(Channel ws) {
+        this.webSocket = ws;
+        this.wsSink = new ChannelSink(ws, writers.apply(ws.eventLoop()), this::overflow);
+    }
+
+    /** A batched message found the WebSocket's buffer full (event loop). */
+    private void overflow() {
+        SocketIoConnection s = socket;
+        io.pgrealtime.gateway.session.ClientSession cs = s == null ? null : s.session();
+        if (cs != null) {
+            cs.close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
+                    "client is not reading fast enough; reconnect to restore");
+        } else {
+            close("slow consumer");
+        }
     }
 
     /** A polling GET: answered now if packets wait, else held until one does (a ping comes every interval). */
@@ -160,7 +199,7 @@ final class EngineSession implements Outbound {
      * answered now, with a noop if nothing waits, and so are later polls until the upgrade.
      */
     synchronized void probe(Channel ws) {
-        this.webSocket = ws;
+        attach(ws);
         this.probing = true;
         if (pendingPoll != null) {
             if (queue.isEmpty()) {
@@ -198,7 +237,7 @@ final class EngineSession implements Outbound {
 
     /** Starts on the WebSocket directly (no polling phase). */
     synchronized void websocketOnly(Channel ws) {
-        this.webSocket = ws;
+        attach(ws);
         this.upgraded = true;
     }
 
@@ -255,6 +294,9 @@ final class EngineSession implements Outbound {
             }
             ws = webSocket;
             s = socket;
+            if (wsSink != null) {
+                wsSink.closing();
+            }
         }
         if (ws != null && ws.isActive()) {
             ws.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(ChannelFutureListener.CLOSE);

@@ -39,7 +39,7 @@ public final class SocketIoServer {
         String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         EngineSession s = new EngineSession(sid, loop, gateway.config().getSocketPingInterval().toMillis(),
                 gateway.config().getSocketPingTimeout().toMillis(), gateway.config().getOutboundBufferBytes(),
-                closed -> sessions.remove(closed.sid()));
+                closed -> sessions.remove(closed.sid()), gateway::loopWriter);
         s.socket(new SocketIoConnection(gateway, api, s, queryToken));
         sessions.put(sid, s);
         gateway.metrics().connected();

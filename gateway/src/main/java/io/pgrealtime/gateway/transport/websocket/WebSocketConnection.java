@@ -22,6 +22,8 @@ import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
 import io.pgrealtime.gateway.session.ClientSession;
 import io.pgrealtime.gateway.session.Outbound;
+import io.pgrealtime.gateway.session.SharedFrame;
+import io.pgrealtime.gateway.transport.ChannelSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +47,23 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     private ScheduledFuture<?> expiry;
     private volatile boolean closing;
     private Runnable release;
+    private final ChannelSink sink;
+    private ScheduledFuture<?> pings;
 
     WebSocketConnection(Gateway gateway, Channel channel, Runnable onClose) {
         this.gateway = gateway;
         this.channel = channel;
         this.onClose = onClose;
+        this.sink = new ChannelSink(channel, gateway.loopWriter(channel.eventLoop()), this::overflow);
+    }
+
+    /** A queued message found the outbound buffer full (event loop). */
+    private void overflow() {
+        gateway.metrics().slowConsumer();
+        if (protocol != null) {
+            protocol.session().close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
+                    "client is not reading fast enough; resume with 'since'");
+        }
     }
 
     Channel channel() {
@@ -69,6 +83,12 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     void bind(ClientSession session) {
         this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry, channel.eventLoop());
         scheduleExpiry();
+        long ping = gateway.config().getPingInterval().toMillis();
+        pings = channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (!closing) {
+                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+            }
+        }, ping, ping, TimeUnit.MILLISECONDS);
         // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
         channel.config().setAutoRead(true);
         channel.read();
@@ -119,9 +139,8 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 closing = true;
+                sink.closing();
                 ctx.writeAndFlush(new CloseWebSocketFrame(1001, "idle timeout")).addListener(ChannelFutureListener.CLOSE);
-            } else if (idle.state() == IdleState.WRITER_IDLE || idle.state() == IdleState.ALL_IDLE) {
-                ctx.writeAndFlush(new PingWebSocketFrame());
             }
             return;
         }
@@ -132,6 +151,9 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (expiry != null) {
             expiry.cancel(false);
+        }
+        if (pings != null) {
+            pings.cancel(false);
         }
         if (protocol != null) {
             protocol.session().markClosed();
@@ -156,6 +178,10 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         ctx.close();
     }
 
+    /**
+     * From the event loop: written and flushed at once. From other threads: through the loop's
+     * {@link io.pgrealtime.gateway.transport.LoopWriter}, in order with the fan-out's writes.
+     */
     @Override
     public boolean send(byte[] json) {
         if (!channel.isActive()) {
@@ -165,31 +191,29 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
             gateway.metrics().slowConsumer();
             return false;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)), channel.voidPromise());
-        return true;
-    }
-
-    @Override
-    public boolean write(byte[] json) {
-        if (!channel.isActive()) {
+        if (channel.eventLoop().inEventLoop()) {
+            channel.writeAndFlush(SharedFrame.textFrame(json), channel.voidPromise());
             return true;
         }
-        if (!channel.isWritable()) {
-            gateway.metrics().slowConsumer();
-            return false;
-        }
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)), channel.voidPromise());
-        return true;
+        return offered(sink.offer(SharedFrame.textFrame(json), true));
     }
 
     @Override
-    public void flush() {
-        channel.flush();
+    public boolean write(SharedFrame message) {
+        return offered(sink.offer(message, false));
+    }
+
+    private boolean offered(boolean ok) {
+        if (!ok) {
+            gateway.metrics().slowConsumer();
+        }
+        return ok;
     }
 
     @Override
     public void close(int status, String reason, byte[] lastMessage) {
         closing = true;
+        sink.closing();
         if (lastMessage != null) {
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(lastMessage)), channel.voidPromise());
         }

@@ -103,20 +103,14 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
         // Micronaut's handlers after this one are for HTTP; the connection is WebSocket from now on.
         ChannelPipeline p = ctx.pipeline();
-        List<String> names = p.names();
-        for (int i = names.indexOf(ctx.name()) + 1; i < names.size(); i++) {
-            String name = names.get(i);
-            if (p.get(name) != null && !name.startsWith("DefaultChannelPipeline$TailContext")) {
-                p.remove(name);
-            }
-        }
+        io.pgrealtime.gateway.transport.Pipelines.takeOver(ctx);
         ctx.channel().config().setMessageSizeEstimator(io.pgrealtime.gateway.session.OutboundEstimator.INSTANCE);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 gateway.config().getOutboundBufferBytes() / 2, gateway.config().getOutboundBufferBytes()));
         WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> gateway.metrics().disconnected());
         long idle = gateway.config().getIdleTimeout().toMillis();
-        long ping = gateway.config().getPingInterval().toMillis();
-        p.addAfter(ctx.name(), "pgrt-idle", new IdleStateHandler(idle, ping, 0, TimeUnit.MILLISECONDS));
+        // Reader idleness only: tracking writes would cost a promise and a listener per message; pings run on a timer.
+        p.addAfter(ctx.name(), "pgrt-idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         p.addAfter("pgrt-idle", "pgrt-aggregator", new WebSocketFrameAggregator(MAX_WIRE_FRAME));
         p.addAfter("pgrt-aggregator", "pgrt-ws", connection);
         p.remove(this);

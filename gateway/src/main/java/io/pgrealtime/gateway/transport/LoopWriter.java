@@ -1,0 +1,229 @@
+package io.pgrealtime.gateway.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.pgrealtime.gateway.session.SharedFrame;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes from other threads to the channels of one event loop, in batches: producers append
+ * (channel, message) pairs; one task on the loop writes everything appended so far and then
+ * flushes each channel it wrote to once. Under load the batches grow by themselves (what arrives
+ * while a batch is written goes into the next), so the cost per message falls as the rate rises,
+ * without a cross-thread task, a promise or a system call per message.
+ *
+ * <p>A {@link SharedFrame} (the fan-out's encode-once message) is copied once per batch into a
+ * direct buffer of this loop, and each channel writes a duplicate of it: reference counts and
+ * buffer recycling stay on the loop's own thread.
+ *
+ * <p>{@code writeDelay} (default 0) sets a least interval between two batches of this loop, as
+ * centrifuge's {@code WriteDelay} does: up to that much latency is added to collect more messages
+ * into each system call. With 0, a batch starts as soon as the loop is free.
+ *
+ * <p>Order: messages appended for one channel are written in the order they were appended.
+ * Thread-safe; {@link #run()} runs on the loop only.
+ */
+public final class LoopWriter implements Runnable {
+    private final EventLoop loop;
+    private final long writeDelayNanos;
+    private Sink[] sinks = new Sink[256];
+    private Object[] messages = new Object[256];
+    private int size;
+    private Sink[] drainSinks = new Sink[256];
+    private Object[] drainMessages = new Object[256];
+    private boolean scheduled;
+    private long lastBatch;
+    private final List<Sink> touched = new ArrayList<>();
+    /** This batch's shared frames, each copied once into a direct buffer of this loop. */
+    private final Map<SharedFrame, ByteBuf> direct = new IdentityHashMap<>();
+    private SharedFrame lastFrame;
+    private ByteBuf lastBuf;
+    /** Totals for monitoring, written by the loop once per batch. */
+    private volatile long batchCount;
+    private volatile long messageCount;
+    private volatile long flushCount;
+
+    public LoopWriter(EventLoop loop, long writeDelayNanos) {
+        this.loop = loop;
+        this.writeDelayNanos = writeDelayNanos;
+        this.lastBatch = System.nanoTime() - writeDelayNanos;
+    }
+
+    /** A channel's end of the writer: writes and flushes one message at a time, on the loop. */
+    public abstract static class Sink {
+        private boolean flushPending;
+
+        /** Writes one message to the channel (without flushing) or, if it can no longer take it, releases it. */
+        protected abstract void writeOnLoop(Object message);
+
+        protected abstract void flushOnLoop();
+    }
+
+    /**
+     * Appends a message; it is written by the next batch, which this call does not start unless
+     * {@value #MAX_PENDING} messages already wait: then the caller (the fan-out thread, never an
+     * event loop) waits until the loop has taken them. That is the gateway's back-pressure when its
+     * CPUs, not a client, are the bottleneck: it reads Redis more slowly (the events wait there)
+     * instead of queueing without bound in memory.
+     */
+    public void write(Sink sink, Object message) {
+        synchronized (this) {
+            append(sink, message);
+            if (size >= MAX_PENDING && !loop.inEventLoop()) {
+                scheduleLocked();
+                waiting = true;
+                try {
+                    while (size >= MAX_PENDING && !loop.isShuttingDown()) {
+                        wait(100);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Messages that may wait for one loop before {@link #write} blocks its caller. */
+    static final int MAX_PENDING = 1 << 16;
+    private boolean waiting;
+
+    /** Appends a message and makes sure a batch will run. */
+    public void writeAndFlush(Sink sink, Object message) {
+        synchronized (this) {
+            append(sink, message);
+            scheduleLocked();
+        }
+    }
+
+    /** Makes sure what was appended is written by a batch. */
+    public void flush() {
+        synchronized (this) {
+            if (size > 0) {
+                scheduleLocked();
+            }
+        }
+    }
+
+    private void append(Sink sink, Object message) {
+        if (size == sinks.length) {
+            sinks = Arrays.copyOf(sinks, size * 2);
+            messages = Arrays.copyOf(messages, size * 2);
+        }
+        sinks[size] = sink;
+        messages[size] = message;
+        size++;
+    }
+
+    private void scheduleLocked() {
+        if (scheduled) {
+            return;
+        }
+        scheduled = true;
+        long wait = lastBatch + writeDelayNanos - System.nanoTime();
+        if (wait <= 0) {
+            loop.execute(this);
+        } else {
+            loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** One batch (event loop only). */
+    @Override
+    public void run() {
+        int n;
+        Sink[] s;
+        Object[] m;
+        synchronized (this) {
+            n = size;
+            s = sinks;
+            m = messages;
+            if (drainSinks.length < s.length) {
+                drainSinks = new Sink[s.length];
+                drainMessages = new Object[s.length];
+            }
+            sinks = drainSinks;
+            messages = drainMessages;
+            drainSinks = s;
+            drainMessages = m;
+            size = 0;
+            scheduled = false;
+            lastBatch = System.nanoTime();
+            if (waiting) {
+                waiting = false;
+                notifyAll();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Sink sink = s[i];
+            Object msg = m[i];
+            s[i] = null;
+            m[i] = null;
+            if (msg instanceof SharedFrame f) {
+                msg = frameFor(f);
+            }
+            try {
+                sink.writeOnLoop(msg);
+            } catch (RuntimeException e) {
+                ReferenceCountUtil.safeRelease(msg);
+            }
+            if (!sink.flushPending) {
+                sink.flushPending = true;
+                touched.add(sink);
+            }
+        }
+        int flushed = touched.size();
+        for (int i = 0; i < flushed; i++) {
+            Sink sink = touched.get(i);
+            sink.flushPending = false;
+            sink.flushOnLoop();
+        }
+        touched.clear();
+        batchCount = batchCount + 1;
+        messageCount = messageCount + n;
+        flushCount = flushCount + flushed;
+        for (ByteBuf b : direct.values()) {
+            b.release();
+        }
+        direct.clear();
+        lastFrame = null;
+        lastBuf = null;
+    }
+
+    /** Batches run so far. */
+    public long batches() {
+        return batchCount;
+    }
+
+    /** Messages written so far. */
+    public long messages() {
+        return messageCount;
+    }
+
+    /** Channel flushes so far (about one write system call each): messages per flush is the batching achieved. */
+    public long flushes() {
+        return flushCount;
+    }
+
+    /** A duplicate (own indexes, shared memory) of this batch's direct copy of {@code f}. */
+    private ByteBuf frameFor(SharedFrame f) {
+        if (f != lastFrame) {
+            ByteBuf b = direct.get(f);
+            if (b == null) {
+                byte[] bytes = f.frame();
+                b = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length, bytes.length).writeBytes(bytes);
+                direct.put(f, b);
+            }
+            lastFrame = f;
+            lastBuf = b;
+        }
+        return lastBuf.retainedDuplicate();
+    }
+}
