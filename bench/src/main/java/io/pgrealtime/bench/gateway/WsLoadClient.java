@@ -117,9 +117,13 @@ final class WsLoadClient implements AutoCloseable {
         this.pingSeconds = sio ? 0 : pingSeconds;
         this.sio = sio;
         this.millisCommit = millisCommit;
+        // epoll where available: the load generator shares the CPUs with the gateway, so the
+        // cheaper it reads, the less it disturbs what is measured.
+        boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true),
-                NioIoHandler.newFactory());
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap().group(group)
+                .channel(epoll ? io.netty.channel.epoll.EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     }
