@@ -552,27 +552,40 @@ final class WsLoadClient implements AutoCloseable {
         return true;
     }
 
-    /** Index of the first occurrence of {@code key}, or -1. */
+    /** A thread's scratch array for scanning frames (reading a heap array is far cheaper than ByteBuf.getByte per byte). */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
+
+    /** The readable bytes of {@code b}, copied into this thread's scratch array (valid until the next call). */
+    private static byte[] scratch(ByteBuf b) {
+        byte[][] holder = SCRATCH.get();
+        int len = b.readableBytes();
+        if (holder[0].length < len) {
+            holder[0] = new byte[Math.max(len, holder[0].length * 2)];
+        }
+        b.getBytes(b.readerIndex(), holder[0], 0, len);
+        return holder[0];
+    }
+
+    /** Index (from the reader index) of the first occurrence of {@code key}, or -1. */
     static int indexOf(ByteBuf b, byte[] key) {
-        int end = b.writerIndex();
-        int i = b.readerIndex();
-        while (true) {
-            i = b.indexOf(i, end - key.length + 1, key[0]);
-            if (i < 0) {
-                return -1;
+        return indexOf(scratch(b), b.readableBytes(), key);
+    }
+
+    static int indexOf(byte[] a, int len, byte[] key) {
+        byte first = key[0];
+        outer:
+        for (int i = 0; i <= len - key.length; i++) {
+            if (a[i] != first) {
+                continue;
             }
-            boolean match = true;
             for (int k = 1; k < key.length; k++) {
-                if (b.getByte(i + k) != key[k]) {
-                    match = false;
-                    break;
+                if (a[i + k] != key[k]) {
+                    continue outer;
                 }
             }
-            if (match) {
-                return i;
-            }
-            i++;
+            return i;
         }
+        return -1;
     }
 
     /**
@@ -580,21 +593,23 @@ final class WsLoadClient implements AutoCloseable {
      * {@code key}, read from the bytes (no allocation but a LocalDate), or -1.
      */
     static long isoMillisAfter(ByteBuf b, byte[] key) {
-        int i = indexOf(b, key);
+        int len = b.readableBytes();
+        byte[] a = scratch(b);
+        int i = indexOf(a, len, key);
         if (i < 0) {
             return -1;
         }
         int p = i + key.length;
-        if (b.writerIndex() - p < 24 || b.getByte(p + 23) != 'Z' || b.getByte(p + 10) != 'T') {
+        if (len - p < 24 || a[p + 23] != 'Z' || a[p + 10] != 'T') {
             return -1;
         }
-        int year = digits(b, p, 4);
-        int month = digits(b, p + 5, 2);
-        int day = digits(b, p + 8, 2);
-        int hour = digits(b, p + 11, 2);
-        int minute = digits(b, p + 14, 2);
-        int second = digits(b, p + 17, 2);
-        int milli = digits(b, p + 20, 3);
+        int year = digits(a, p, 4);
+        int month = digits(a, p + 5, 2);
+        int day = digits(a, p + 8, 2);
+        int hour = digits(a, p + 11, 2);
+        int minute = digits(a, p + 14, 2);
+        int second = digits(a, p + 17, 2);
+        int milli = digits(a, p + 20, 3);
         if (year < 0 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || milli < 0) {
             return -1;
         }
@@ -602,10 +617,10 @@ final class WsLoadClient implements AutoCloseable {
         return ((epochDay * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + milli;
     }
 
-    private static int digits(ByteBuf b, int at, int n) {
+    private static int digits(byte[] a, int at, int n) {
         int v = 0;
         for (int k = 0; k < n; k++) {
-            byte c = b.getByte(at + k);
+            byte c = a[at + k];
             if (c < '0' || c > '9') {
                 return -1;
             }
@@ -616,36 +631,22 @@ final class WsLoadClient implements AutoCloseable {
 
     /** The non-negative integer right after the first occurrence of {@code key}, or -1. */
     static long numberAfter(ByteBuf b, byte[] key) {
-        int end = b.writerIndex();
-        int i = b.readerIndex();
-        while (true) {
-            i = b.indexOf(i, end - key.length + 1, key[0]);
-            if (i < 0) {
-                return -1;
-            }
-            boolean match = true;
-            for (int k = 1; k < key.length; k++) {
-                if (b.getByte(i + k) != key[k]) {
-                    match = false;
-                    break;
-                }
-            }
-            if (match) {
-                long v = 0;
-                int j = i + key.length;
-                int digits = 0;
-                while (j < end) {
-                    byte c = b.getByte(j);
-                    if (c < '0' || c > '9') {
-                        break;
-                    }
-                    v = v * 10 + (c - '0');
-                    j++;
-                    digits++;
-                }
-                return digits == 0 ? -1 : v;
-            }
-            i++;
+        int len = b.readableBytes();
+        byte[] a = scratch(b);
+        int i = indexOf(a, len, key);
+        if (i < 0) {
+            return -1;
         }
+        long v = 0;
+        int digits = 0;
+        for (int j = i + key.length; j < len; j++) {
+            byte c = a[j];
+            if (c < '0' || c > '9') {
+                break;
+            }
+            v = v * 10 + (c - '0');
+            digits++;
+        }
+        return digits == 0 ? -1 : v;
     }
 }

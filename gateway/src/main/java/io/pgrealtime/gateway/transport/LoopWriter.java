@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  * while a batch is written goes into the next), so the cost per message falls as the rate rises,
  * without a cross-thread task, a promise or a system call per message.
  *
- * <p>A {@link SharedFrame} (the fan-out's encode-once message) is copied once per batch into a
- * direct buffer of this loop, and each channel writes a duplicate of it: reference counts and
- * buffer recycling stay on the loop's own thread.
+ * <p>A channel that gets several {@link SharedFrame}s (the fan-out's encode-once messages) in one
+ * batch, and nothing else, gets them copied into one buffer: one write, one outbound entry. A
+ * frame that goes to a channel alone is copied once per batch into a direct buffer of this loop
+ * and each such channel writes a duplicate of it. Reference counts and buffer recycling stay on
+ * the loop's own thread.
  *
  * <p>{@code writeDelay} (default 0) sets a least interval between two batches of this loop, as
  * centrifuge's {@code WriteDelay} does: up to that much latency is added to collect more messages
@@ -59,7 +61,12 @@ public final class LoopWriter implements Runnable {
 
     /** A channel's end of the writer: writes and flushes one message at a time, on the loop. */
     public abstract static class Sink {
+        // Per-batch state, loop only.
         private boolean flushPending;
+        private boolean mixed;
+        private int frames;
+        private int bytes;
+        private ByteBuf buf;
 
         /** Writes one message to the channel (without flushing) or, if it can no longer take it, releases it. */
         protected abstract void writeOnLoop(Object message);
@@ -161,27 +168,50 @@ public final class LoopWriter implements Runnable {
                 notifyAll();
             }
         }
+        // Pass 1: which channels this batch touches, and how many frame bytes each gets.
+        for (int i = 0; i < n; i++) {
+            Sink sink = s[i];
+            if (!sink.flushPending) {
+                sink.flushPending = true;
+                sink.mixed = false;
+                sink.frames = 0;
+                sink.bytes = 0;
+                touched.add(sink);
+            }
+            if (m[i] instanceof SharedFrame f) {
+                sink.frames++;
+                sink.bytes += f.frame().length;
+            } else {
+                sink.mixed = true;
+            }
+        }
+        // Pass 2: a channel that gets several shared frames (and nothing else) gets them in one
+        // buffer, one write; otherwise each message is written as it is, in order.
         for (int i = 0; i < n; i++) {
             Sink sink = s[i];
             Object msg = m[i];
             s[i] = null;
             m[i] = null;
+            if (!sink.mixed && sink.frames > 1) {
+                if (sink.buf == null) {
+                    sink.buf = PooledByteBufAllocator.DEFAULT.directBuffer(sink.bytes, sink.bytes);
+                }
+                sink.buf.writeBytes(((SharedFrame) msg).frame());
+                continue;
+            }
             if (msg instanceof SharedFrame f) {
                 msg = frameFor(f);
             }
-            try {
-                sink.writeOnLoop(msg);
-            } catch (RuntimeException e) {
-                ReferenceCountUtil.safeRelease(msg);
-            }
-            if (!sink.flushPending) {
-                sink.flushPending = true;
-                touched.add(sink);
-            }
+            writeTo(sink, msg);
         }
         int flushed = touched.size();
         for (int i = 0; i < flushed; i++) {
             Sink sink = touched.get(i);
+            if (sink.buf != null) {
+                ByteBuf b = sink.buf;
+                sink.buf = null;
+                writeTo(sink, b);
+            }
             sink.flushPending = false;
             sink.flushOnLoop();
         }
@@ -195,6 +225,14 @@ public final class LoopWriter implements Runnable {
         direct.clear();
         lastFrame = null;
         lastBuf = null;
+    }
+
+    private static void writeTo(Sink sink, Object msg) {
+        try {
+            sink.writeOnLoop(msg);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.safeRelease(msg);
+        }
     }
 
     /** Batches run so far. */

@@ -111,6 +111,38 @@ class LoopWriterTest {
     }
 
     @Test
+    void severalFramesForOneChannelGoOutAsOneBufferAndMixedMessagesKeepTheirOrder() throws Exception {
+        LoopWriter w = new LoopWriter(loop, 0);
+        SharedFrame f1 = new SharedFrame("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        SharedFrame f2 = new SharedFrame("{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+        Recorder many = new Recorder("many", loop);
+        Recorder mixed = new Recorder("mixed", loop);
+        w.write(many, f1);
+        w.write(mixed, f1);
+        w.write(mixed, "plain");
+        w.write(many, f2);
+        w.write(mixed, f2);
+        w.flush();
+        sync();
+        assertThat(many.log).containsExactly("many:frame", "many:flush");
+        ByteBuf b = many.buffers.get(0);
+        byte[] got = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), got);
+        byte[] expected = new byte[f1.frame().length + f2.frame().length];
+        System.arraycopy(f1.frame(), 0, expected, 0, f1.frame().length);
+        System.arraycopy(f2.frame(), 0, expected, f1.frame().length, f2.frame().length);
+        assertThat(got).as("both frames, in order, in one buffer").isEqualTo(expected);
+        assertThat(mixed.log).containsExactly("mixed:frame", "mixed:plain", "mixed:frame", "mixed:flush");
+        assertThat(w.messages()).isEqualTo(5);
+        assertThat(w.flushes()).isEqualTo(2);
+        loop.submit(() -> {
+            many.buffers.forEach(ByteBuf::release);
+            mixed.buffers.forEach(ByteBuf::release);
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(b.refCnt()).isZero();
+    }
+
+    @Test
     void aWriteDelayKeepsBatchesApartAndCollectsWhatArrivesMeanwhile() throws Exception {
         long delayMs = 200;
         LoopWriter w = new LoopWriter(loop, TimeUnit.MILLISECONDS.toNanos(delayMs));
