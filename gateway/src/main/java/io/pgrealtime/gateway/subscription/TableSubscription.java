@@ -166,11 +166,19 @@ public final class TableSubscription {
     /** Delivers a live event: sent now, or held while recovering (fan-out thread). */
     public void deliver(StreamId id, io.pgrealtime.gateway.session.SharedFrame message, int maxHeld) {
         if (live) {
+            // The replay (XRANGE) can run ahead of the stream reader: what it already sent is
+            // skipped when the reader gets to it. (lastReplayed is written before live, which is volatile.)
+            if (lastReplayed != null && id.compareTo(lastReplayed) <= 0) {
+                return;
+            }
             session.sendDeferred(message);
             return;
         }
         synchronized (this) {
             if (live) {
+                if (lastReplayed != null && id.compareTo(lastReplayed) <= 0) {
+                    return;
+                }
                 session.send(message.bytes());
             } else if (held.size() >= maxHeld) {
                 session.close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
