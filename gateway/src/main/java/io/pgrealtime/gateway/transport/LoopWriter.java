@@ -98,6 +98,9 @@ public final class LoopWriter implements Runnable {
         }
     }
 
+    /** Largest buffer into which one channel's frames of a batch are combined. */
+    static final int MAX_COMBINED_BYTES = 256 * 1024;
+
     /** Messages that may wait for one loop before {@link #write} blocks its caller. */
     static final int MAX_PENDING = 1 << 16;
     private boolean waiting;
@@ -178,10 +181,11 @@ public final class LoopWriter implements Runnable {
                 sink.bytes = 0;
                 touched.add(sink);
             }
-            if (m[i] instanceof SharedFrame f) {
+            if (m[i] instanceof SharedFrame f && sink.bytes + f.frame().length <= MAX_COMBINED_BYTES) {
                 sink.frames++;
                 sink.bytes += f.frame().length;
             } else {
+                // Other messages keep their order; large frames gain nothing from being combined.
                 sink.mixed = true;
             }
         }

@@ -143,6 +143,21 @@ class LoopWriterTest {
     }
 
     @Test
+    void framesTooLargeToCombineAreWrittenOneByOne() throws Exception {
+        LoopWriter w = new LoopWriter(loop, 0);
+        byte[] big = new byte[LoopWriter.MAX_COMBINED_BYTES / 2 + 1];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Recorder r = new Recorder("big", loop);
+        w.write(r, new SharedFrame(big));
+        w.write(r, new SharedFrame(big));
+        w.flush();
+        sync();
+        assertThat(r.log).containsExactly("big:frame", "big:frame", "big:flush");
+        assertThat(r.buffers.get(0).readableBytes()).isEqualTo(new SharedFrame(big).frame().length);
+        loop.submit(() -> r.buffers.forEach(ByteBuf::release)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aWriteDelayKeepsBatchesApartAndCollectsWhatArrivesMeanwhile() throws Exception {
         long delayMs = 200;
         LoopWriter w = new LoopWriter(loop, TimeUnit.MILLISECONDS.toNanos(delayMs));
