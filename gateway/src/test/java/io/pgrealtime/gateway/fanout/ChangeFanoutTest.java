@@ -3,7 +3,7 @@ package io.pgrealtime.gateway.fanout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.gateway.auth.Principal;
 import io.pgrealtime.gateway.session.ClientSession;
-import io.pgrealtime.gateway.session.Outbound;
+import io.pgrealtime.gateway.session.RecordingOutbound;
 import io.pgrealtime.gateway.subscription.TableIndex;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.ChangeEvent;
@@ -16,7 +16,6 @@ import io.pgrealtime.protocol.filter.FilterParser;
 import io.pgrealtime.protocol.filter.TableSchema;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,31 +26,12 @@ class ChangeFanoutTest {
     private static final TableSchema SCHEMA = TableSchema.builder().column("id", "int4").column("status", "text")
             .column("owner", "text").primaryKey("id").build();
 
-    /** Records what a session was sent. */
-    private static final class Recorder implements Outbound {
-        final List<String> sent = new ArrayList<>();
-
-        @Override
-        public boolean send(byte[] json) {
-            sent.add(new String(json, StandardCharsets.UTF_8));
-            return true;
-        }
-
-        @Override
-        public void close(int status, String reason, byte[] lastMessage) {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-    }
 
     private static CompiledFilter filter(String json) {
         return json == null ? null : FilterParser.parse(json).compile(SCHEMA);
     }
 
-    private static TableSubscription sub(Recorder r, String filter, boolean keys) {
+    private static TableSubscription sub(RecordingOutbound r, String filter, boolean keys) {
         ClientSession s = new ClientSession("c", Principal.ANONYMOUS, r, "test", io.pgrealtime.gateway.transport.websocket.RawWire.INSTANCE);
         TableSubscription t = new TableSubscription(s, "table:public.t", "public.t", filter(filter), keys, List.of("id"), false);
         return t;
@@ -73,7 +53,7 @@ class ChangeFanoutTest {
 
     @Test
     void updateViewsEnterStayLeaveAndNothing() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableIndex index = new TableIndex();
         index.add(sub(r, "{\"status\":\"open\"}", false));
         deliver(index, Operation.UPDATE, row(1, "open"), row(1, "closed"));
@@ -88,7 +68,7 @@ class ChangeFanoutTest {
 
     @Test
     void updateWithOnlyAKeyOldRowHasNoView() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableIndex index = new TableIndex();
         index.add(sub(r, "{\"status\":\"open\"}", false));
         deliver(index, Operation.UPDATE, row(1, "open"), Json.object().put("id", 1));
@@ -98,8 +78,8 @@ class ChangeFanoutTest {
 
     @Test
     void deleteWithKeyOnlyOldRowReachesKeyFiltersOnly() {
-        Recorder byKey = new Recorder();
-        Recorder byStatus = new Recorder();
+        RecordingOutbound byKey = new RecordingOutbound();
+        RecordingOutbound byStatus = new RecordingOutbound();
         TableIndex index = new TableIndex();
         index.add(sub(byKey, "{\"id\":5}", false));
         index.add(sub(byStatus, "{\"status\":\"open\"}", false));
@@ -111,13 +91,13 @@ class ChangeFanoutTest {
     @Test
     void equalityIndexOnlyOffersMatchingSubscriptionsAndEncodesOnce() {
         TableIndex index = new TableIndex();
-        List<Recorder> recorders = new ArrayList<>();
+        List<RecordingOutbound> recorders = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            Recorder r = new Recorder();
+            RecordingOutbound r = new RecordingOutbound();
             recorders.add(r);
             index.add(sub(r, "{\"id\":" + i + "}", false));
         }
-        Recorder all = new Recorder();
+        RecordingOutbound all = new RecordingOutbound();
         index.add(sub(all, null, false));
         List<TableSubscription> offered = new ArrayList<>();
         index.candidates(row(7, "open"), offered::add);
@@ -130,7 +110,7 @@ class ChangeFanoutTest {
 
     @Test
     void keysPayloadCarriesOnlyThePrimaryKey() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableIndex index = new TableIndex();
         index.add(sub(r, null, true));
         deliver(index, Operation.INSERT, row(3, "open"), null);
@@ -139,7 +119,7 @@ class ChangeFanoutTest {
 
     @Test
     void removedSubscriptionsGetNothing() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableIndex index = new TableIndex();
         TableSubscription s = sub(r, "{\"id\":1}", false);
         index.add(s);

@@ -2,13 +2,12 @@ package io.pgrealtime.gateway.subscription;
 
 import io.pgrealtime.gateway.auth.Principal;
 import io.pgrealtime.gateway.session.ClientSession;
-import io.pgrealtime.gateway.session.Outbound;
+import io.pgrealtime.gateway.session.RecordingOutbound;
 import io.pgrealtime.gateway.session.SharedFrame;
 import io.pgrealtime.protocol.StreamId;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,24 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The hand-over from replay to live delivery of a resuming subscription (pure logic). */
 class TableSubscriptionResumeTest {
 
-    private static final class Recorder implements Outbound {
-        final List<String> sent = new ArrayList<>();
-
-        @Override
-        public boolean send(byte[] json) {
-            sent.add(new String(json, StandardCharsets.UTF_8));
-            return true;
-        }
-
-        @Override
-        public void close(int status, String reason, byte[] lastMessage) {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-    }
 
     private static StreamId id(int n) {
         return StreamId.parse("1000-" + n);
@@ -43,7 +24,7 @@ class TableSubscriptionResumeTest {
         return new SharedFrame(("m" + n).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static TableSubscription recovering(Recorder r) {
+    private static TableSubscription recovering(RecordingOutbound r) {
         ClientSession s = new ClientSession("c", Principal.ANONYMOUS, r, "test",
                 io.pgrealtime.gateway.transport.websocket.RawWire.INSTANCE);
         return new TableSubscription(s, "table:public.t", "public.t", null, false, List.of("id"), true);
@@ -51,7 +32,7 @@ class TableSubscriptionResumeTest {
 
     @Test
     void eventsHeldDuringReplayAreSentOnceAfterIt() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableSubscription sub = recovering(r);
         sub.deliver(id(2), msg(2), 100);
         sub.deliver(id(3), msg(3), 100);
@@ -65,7 +46,7 @@ class TableSubscriptionResumeTest {
     /** The replay's XRANGE may have read further than the stream reader: the reader's late copies are skipped. */
     @Test
     void liveEventsAlreadyReplayedAreNotSentAgain() {
-        Recorder r = new Recorder();
+        RecordingOutbound r = new RecordingOutbound();
         TableSubscription sub = recovering(r);
         for (int n = 1; n <= 4; n++) {
             sub.replay(id(n), ("m" + n).getBytes(StandardCharsets.UTF_8));
