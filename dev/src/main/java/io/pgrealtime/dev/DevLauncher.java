@@ -1,8 +1,7 @@
 package io.pgrealtime.dev;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.pgrealtime.gateway.auth.JwtIssuer;
+import io.pgrealtime.runtime.ProcessLauncher;
 import io.pgrealtime.testsupport.EmbeddedPostgresServer;
 import io.pgrealtime.testsupport.EmbeddedRedisServer;
 
@@ -24,6 +23,11 @@ public final class DevLauncher {
     }
 
     public static void main(String[] args) throws Exception {
+        // The relay's and the gateway's jars each carry a logback.xml; name ours before anything logs,
+        // so logback neither warns about duplicates nor prints its status lines.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-dev.xml");
+        }
         Path data = Path.of(System.getProperty("realtime.dev.data", "data")).toAbsolutePath();
         Files.createDirectories(data);
         int pgPort = Integer.getInteger("realtime.dev.pg-port", 54329);
@@ -38,9 +42,9 @@ public final class DevLauncher {
         int port = Integer.getInteger("realtime.dev.port", 8080);
         String secret = System.getenv().getOrDefault("JWT_SECRET", "dev-secret-change-me-dev-secret-change-me");
         // Relay and gateway in one application context: one port serves /realtime, /health and /prometheus.
-        ApplicationContext relay = Micronaut.build(args)
-                .mainClass(DevLauncher.class)
-                .properties(Map.of(
+        // One shutdown hook (the launcher's) stops the context, then Redis, then PostgreSQL: a single
+        // Ctrl-C ends everything.
+        ProcessLauncher launcher = ProcessLauncher.of(DevLauncher.class, args, Map.of(
                         "micronaut.application.name", "pgrealtime-dev",
                         "micronaut.server.port", port,
                         "relay.database-url", dbUrl,
@@ -48,18 +52,14 @@ public final class DevLauncher {
                         "relay.key-prefix", "rt:",
                         "gateway.redis-url", redis.uri(),
                         "gateway.key-prefix", "rt:",
-                        "gateway.jwt-secret", secret))
-                .start();
+                        "gateway.jwt-secret", secret), java.time.Duration.ofSeconds(20))
+                .afterStop(redis::stop)
+                .afterStop(pg::stop);
+        launcher.start();
         String token = JwtIssuer.hs256(secret).sign(Map.of("sub", "dev-user", "role", "admin",
                 "exp", java.time.Instant.now().plus(java.time.Duration.ofDays(30)).getEpochSecond()));
 
         createDemoTable(pg, pgPort);
-
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            redis.stop();
-            pg.stop();
-        }, "dev-shutdown"));
 
         System.out.println();
         System.out.println("pgrealtime dev stack is running (Ctrl-C to stop)");
@@ -74,7 +74,7 @@ public final class DevLauncher {
         System.out.println("  1. open http://127.0.0.1:" + port + "/?token=" + token);
         System.out.println("  2. PGPASSWORD=postgres psql -h 127.0.0.1 -p " + pgPort
                 + " -U postgres -c \"insert into public.todos(title) values ('hello')\"");
-        Thread.currentThread().join();
+        launcher.awaitStop();
     }
 
     private static void createDemoTable(EmbeddedPostgresServer pg, int port) throws Exception {

@@ -51,11 +51,16 @@ public final class Gateway implements AutoCloseable {
     private final ConnectionCounter connections;
     private final java.util.Map<io.netty.channel.EventLoop, io.pgrealtime.gateway.transport.LoopWriter> loopWriters =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Object, Runnable> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
+    /** Longest wait for Redis when the node stops (presence and counts are then left to other nodes' reapers). */
+    static final java.time.Duration CLOSE_BUDGET = java.time.Duration.ofSeconds(3);
 
     public Gateway(GatewayConfig config, MeterRegistry meters) {
         this.config = config;
         this.keys = new RedisKeys(config.getKeyPrefix());
-        this.redis = RedisClient.create(config.getRedisUrl());
+        this.redis = RedisClient.create(config.redisUri());
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "gateway-io-" + n.incrementAndGet());
@@ -109,9 +114,6 @@ public final class Gateway implements AutoCloseable {
         this.connections = new RedisConnectionCounter(redis, keys, nodes);
         this.tables.reader(reader);
         JwtVerifier.Builder b = JwtVerifier.builder().roleClaim(config.getRoleClaim()).rolesClaim(config.getRolesClaim());
-        if (config.getJwtSecret() == null || config.getJwtSecret().isBlank()) {
-            throw new IllegalStateException("gateway.jwt-secret (JWT_SECRET) is not set");
-        }
         b.hs256Secret(config.getJwtSecret());
         if (config.getJwtIssuer() != null && !config.getJwtIssuer().isBlank()) {
             b.issuers(List.of(config.getJwtIssuer()));
@@ -120,6 +122,60 @@ public final class Gateway implements AutoCloseable {
             b.audiences(List.of(config.getJwtAudience()));
         }
         this.verifier = b.build();
+    }
+
+    /**
+     * Registers an open client connection (either transport) with what tells it to go elsewhere:
+     * a raw WebSocket close 1001, an Engine.IO close. Transports call {@link #closed} when it ends.
+     */
+    public void opened(Object connection, Runnable goAway) {
+        open.put(connection, goAway);
+    }
+
+    /** The connection registered with {@link #opened} has ended. */
+    public void closed(Object connection) {
+        open.remove(connection);
+    }
+
+    /** Open connections of both transports on this node. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** True once {@link #drain} has begun: transports refuse new connections with 503. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Stops taking connections and tells every open one to go away (raw WebSocket: close 1001
+     * "going away"; Socket.IO: Engine.IO close, which stock clients reconnect on), then waits up to
+     * {@code budget} for them to close. Clients reconnect to another node and resume from their last
+     * event id.
+     *
+     * @return connections still open when the budget ran out
+     */
+    public int drain(java.time.Duration budget) {
+        draining = true;
+        int n = open.size();
+        for (Runnable goAway : java.util.List.copyOf(open.values())) {
+            try {
+                goAway.run();
+            } catch (RuntimeException e) {
+                LOG.debug("go-away failed: {}", e.toString());
+            }
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.info("node {}: told {} connections to reconnect elsewhere; {} still open", config.getNodeId(), n, open.size());
+        return open.size();
     }
 
     /** A connection id unique across nodes. */
@@ -245,14 +301,33 @@ public final class Gateway implements AutoCloseable {
         broker.close();
     }
 
+    /**
+     * Stops reading, removes this node's presence members and connection counts and gives up its
+     * lease. Bounded: if Redis does not answer within {@link #CLOSE_BUDGET} (it may be gone), the
+     * Redis client is shut down, which fails the waiting calls, and what this node left behind is
+     * reaped by the other nodes when its lease lapses.
+     */
     @Override
     public void close() {
-        reader.close();
-        broker.close();
-        presenceManager.close();
-        connections.close();
-        nodes.close();
+        Thread closer = new Thread(() -> {
+            reader.close();
+            broker.close();
+            presenceManager.close();
+            connections.close();
+            nodes.close();
+        }, "gateway-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_BUDGET.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.warn("node {}: Redis did not answer within {} ms while stopping; other nodes will reap this node's presence",
+                    config.getNodeId(), CLOSE_BUDGET.toMillis());
+        }
         io.shutdownNow();
-        redis.shutdown();
+        redis.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
     }
 }

@@ -1,13 +1,22 @@
 package io.pgrealtime.gateway;
 
-import io.micronaut.runtime.Micronaut;
+import io.pgrealtime.runtime.ProcessLauncher;
 
-/** Entry point of the gateway process. */
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Entry point of the gateway process ({@code java -jar gateway-<version>.jar}): exits with status 2
+ * and one line naming the setting when a setting is wrong; on SIGTERM tells every client to
+ * reconnect elsewhere, removes this node's presence and exits within 10 s, even with Redis gone.
+ */
 public final class GatewayApplication {
     private GatewayApplication() {
     }
 
-    public static void main(String[] args) {
-        Micronaut.run(GatewayApplication.class, args);
+    public static void main(String[] args) throws InterruptedException {
+        ProcessLauncher launcher = ProcessLauncher.of(GatewayApplication.class, args, Map.of(), Duration.ofSeconds(10));
+        launcher.start();
+        launcher.awaitStop();
     }
 }

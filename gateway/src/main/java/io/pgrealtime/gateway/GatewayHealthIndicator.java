@@ -7,7 +7,10 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Readiness of a gateway node: the stream reader runs and Redis answers. */
+/**
+ * Readiness of a gateway node ({@code /health/readiness}): the stream reader runs, Redis answers and
+ * the node is not draining (after SIGTERM it is DOWN so the load balancer stops sending clients).
+ */
 @Singleton
 public class GatewayHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
     private final GatewayService service;
@@ -26,11 +29,13 @@ public class GatewayHealthIndicator extends AbstractHealthIndicator<Map<String, 
         } catch (RuntimeException e) {
             redis = false;
         }
-        healthStatus = reader && redis ? HealthStatus.UP : HealthStatus.DOWN;
+        boolean draining = g.isDraining();
+        healthStatus = reader && redis && !draining ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("node", g.config().getNodeId());
         d.put("streamReader", reader);
         d.put("redis", redis);
+        d.put("draining", draining);
         d.put("connections", g.metrics().connections());
         d.put("tables", g.registry().tables().size());
         return d;

@@ -27,9 +27,13 @@ import java.util.concurrent.TimeUnit;
  * (with exponential backoff between failures) for as long as it holds the lease.
  *
  * <p>Guarantees: at most one replica streams (the lease, backed by the slot's exclusivity in
- * PostgreSQL); a replica that fails to renew its lease aborts its session at once; {@link #close()}
- * releases the lease so a standby takes over without waiting for the TTL; {@link #crash()} (for
- * fault tests) stops without releasing anything. Thread-safe.
+ * PostgreSQL); a replica that fails to renew its lease aborts its session at once; a session that
+ * ends with any error (setup, I/O or a bug) releases the lease before the replica backs off, so a
+ * standby may take over while this one waits; the lease is renewed only while the replica's
+ * thread is alive, and an {@link Error} on that thread (or anything that escapes it) releases the
+ * lease and is reported to the fatal handler, which ends a launched process;
+ * {@link #close()} releases the lease so a standby takes over without waiting for the TTL;
+ * {@link #crash()} (for fault tests) stops without releasing anything. Thread-safe.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
@@ -47,12 +51,34 @@ public final class Relay implements AutoCloseable {
     private volatile ReplicationSession session;
     private volatile ReplicationStep step = ReplicationStep.STANDBY;
     private volatile String lastError;
+    private volatile boolean failed;
+    private final SessionFactory sessions;
+    private final java.util.function.BiConsumer<String, Throwable> fatal;
+
+    /** Makes the replication session of each attempt (a seam for fault tests). */
+    @FunctionalInterface
+    public interface SessionFactory {
+        ReplicationSession create(RelayConfig config, RedisClient redis, RelayMetrics metrics,
+                                  java.util.function.Consumer<ReplicationStep> steps);
+    }
 
     public Relay(RelayConfig config, MeterRegistry registry) {
+        this(config, registry, ReplicationSession::new, (why, e) -> LOG.error("{}", why, e));
+    }
+
+    /**
+     * @param sessions makes each attempt's session
+     * @param fatal    told once when the replica's thread ends on an error it cannot recover from
+     *                 (the lease is already released then); a process exits there
+     */
+    public Relay(RelayConfig config, MeterRegistry registry, SessionFactory sessions,
+                 java.util.function.BiConsumer<String, Throwable> fatal) {
         this.config = config;
+        this.sessions = sessions;
+        this.fatal = fatal;
         this.metrics = new RelayMetrics(registry);
         this.keys = new RedisKeys(config.getKeyPrefix());
-        this.redisClient = RedisClient.create(config.getRedisUrl());
+        this.redisClient = RedisClient.create(config.redisUri());
         this.redisClient.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -82,6 +108,19 @@ public final class Relay implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            attempts();
+        } catch (Throwable e) {
+            // An Error (or a bug that escaped the attempt loop): this thread ends, so the lease must go.
+            failed = true;
+            lastError = "relay thread failed: " + e;
+            step = ReplicationStep.STOPPED;
+            releaseLease("the relay thread failed");
+            fatal.accept("relay thread failed; lease released", e);
+        }
+    }
+
+    private void attempts() {
         long backoff = config.getReconnectBackoffMin().toMillis();
         while (running) {
             step = ReplicationStep.STANDBY;
@@ -89,40 +128,64 @@ public final class Relay implements AutoCloseable {
                 sleep(config.getCandidatePollInterval().toMillis());
                 continue;
             }
-            ReplicationSession s = new ReplicationSession(config, redisClient, metrics, st -> {
-                step = st;
-                if (st == ReplicationStep.STREAMING) {
-                    lastError = null;
-                }
-            });
-            session = s;
+            ReplicationSession s = null;
+            boolean streamed = false;
+            boolean failedAttempt = false;
             try {
+                s = sessions.create(config, redisClient, metrics, st -> {
+                    step = st;
+                    if (st == ReplicationStep.STREAMING) {
+                        lastError = null;
+                    }
+                });
+                session = s;
                 s.run();
             } catch (RelaySetupException e) {
+                failedAttempt = true;
                 lastError = "step " + e.step() + ": " + e.getMessage();
                 LOG.warn("relay setup, step {}: {}", e.step(), e.getMessage());
             } catch (Exception e) {
-                if (running && leader && !s.isAborted()) {
-                    lastError = "step " + step + ": " + e.getMessage();
+                if (running && leader && (s == null || !s.isAborted())) {
+                    failedAttempt = true;
+                    lastError = "step " + step + ": " + e;
                     LOG.warn("replication session ended: {}", e.toString());
                 } else {
                     LOG.info("replication session stopped");
                 }
             } finally {
-                boolean streamed = step == ReplicationStep.STREAMING;
-                s.close();
-                session = null;
-                if (streamed) {
-                    backoff = config.getReconnectBackoffMin().toMillis();
+                streamed = step == ReplicationStep.STREAMING;
+                if (s != null) {
+                    s.close();
                 }
+                session = null;
+            }
+            if (streamed) {
+                backoff = config.getReconnectBackoffMin().toMillis();
             }
             if (running) {
+                if (failedAttempt) {
+                    // Let a standby try while this replica backs off (it may be healthy where we are not).
+                    releaseLease("its replication session failed");
+                }
                 metrics.restarted();
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, config.getReconnectBackoffMax().toMillis());
             }
         }
         step = ReplicationStep.STOPPED;
+    }
+
+    private synchronized void releaseLease(String why) {
+        if (leader && lease != null) {
+            try {
+                lease.release();
+                LOG.info("relay {} released the leader lease: {}", config.getNodeId(), why);
+            } catch (RuntimeException e) {
+                LOG.warn("could not release the leader lease ({}); it lapses in {}", e.getMessage(), config.getLeaseTtl());
+                dropLeaseConnection();
+            }
+        }
+        setLeader(false);
     }
 
     private synchronized boolean acquire() {
@@ -134,6 +197,10 @@ public final class Relay implements AutoCloseable {
             boolean got = lease.tryAcquire();
             if (got && !leader) {
                 LOG.info("relay {} is now the leader", config.getNodeId());
+            }
+            if (!got) {
+                // Redis answered and another replica leads: a healthy standby.
+                lastError = null;
             }
             setLeader(got);
             return got;
@@ -148,6 +215,12 @@ public final class Relay implements AutoCloseable {
 
     private synchronized void renew() {
         if (!leader || lease == null) {
+            return;
+        }
+        Thread t = thread;
+        if (t == null || !t.isAlive()) {
+            // Never keep a lease for a thread that no longer streams.
+            releaseLease("the relay thread is not running");
             return;
         }
         boolean ok;
@@ -214,6 +287,17 @@ public final class Relay implements AutoCloseable {
         return step;
     }
 
+    /** True when the replica's thread ended on an unrecoverable error (the process should exit). */
+    public boolean isFailed() {
+        return failed;
+    }
+
+    /** True while the replica's thread runs (false after {@link #close()} or a fatal error). */
+    public boolean isAlive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
     /** What stopped the last attempt to stream (an actionable message), or null while streaming. */
     public String lastError() {
         return lastError;
@@ -251,25 +335,21 @@ public final class Relay implements AutoCloseable {
         }
         if (t != null) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(15));
+                t.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         synchronized (this) {
-            if (releaseLease && leader && lease != null) {
-                try {
-                    lease.release();
-                } catch (RuntimeException e) {
-                    LOG.warn("could not release the leader lease: {}", e.getMessage());
-                }
+            if (releaseLease) {
+                releaseLease("stopping");
             }
             setLeader(false);
             if (leaseConnection != null) {
                 leaseConnection.close();
             }
         }
-        redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         step = ReplicationStep.STOPPED;
     }
 

@@ -1,13 +1,22 @@
 package io.pgrealtime.relay;
 
-import io.micronaut.runtime.Micronaut;
+import io.pgrealtime.runtime.ProcessLauncher;
 
-/** Entry point of the wal-relay process. */
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Entry point of the wal-relay process ({@code java -jar wal-relay-<version>.jar}): exits with
+ * status 2 and one line naming the setting when a setting is wrong, and within 10 s of SIGTERM
+ * (in-flight batch abandoned unconfirmed, lease released).
+ */
 public final class RelayApplication {
     private RelayApplication() {
     }
 
-    public static void main(String[] args) {
-        Micronaut.run(RelayApplication.class, args);
+    public static void main(String[] args) throws InterruptedException {
+        ProcessLauncher launcher = ProcessLauncher.of(RelayApplication.class, args, Map.of(), Duration.ofSeconds(10));
+        launcher.start();
+        launcher.awaitStop();
     }
 }

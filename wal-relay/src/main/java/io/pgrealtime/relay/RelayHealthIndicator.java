@@ -9,8 +9,9 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 
 /**
- * Readiness of the relay: UP while it is the streaming leader or a standby waiting for the lease;
- * DOWN while a leader cannot stream (PostgreSQL or Redis unreachable, setup problem).
+ * Readiness of the relay ({@code /health/readiness}): UP while it is the streaming leader or a
+ * standby waiting for the lease; DOWN while a leader cannot stream (PostgreSQL or Redis unreachable,
+ * setup problem, backing off after a failed session) and once its thread has failed.
  */
 @Singleton
 @Requires(beans = RelayService.class)
@@ -25,7 +26,8 @@ public class RelayHealthIndicator extends AbstractHealthIndicator<Map<String, Ob
     protected Map<String, Object> getHealthInformation() {
         Relay relay = service.relay();
         ReplicationStep step = relay.step();
-        boolean healthy = step == ReplicationStep.STREAMING || (step == ReplicationStep.STANDBY && !relay.isLeader());
+        boolean healthy = !relay.isFailed() && (step == ReplicationStep.STREAMING
+                || (step == ReplicationStep.STANDBY && !relay.isLeader() && relay.lastError() == null));
         healthStatus = healthy ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         details.put("leader", relay.isLeader());

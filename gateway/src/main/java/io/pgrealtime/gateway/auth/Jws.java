@@ -10,7 +10,7 @@ import java.security.Signature;
 import java.util.Base64;
 import javax.crypto.Mac;
 
-/** JWS compact serialization primitives shared by {@link JwtVerifier} and {@link JwtIssuer}. */
+/** JWS compact serialization primitives shared by {@link JwtVerifier} and the test suite's {@code JwtIssuer}. */
 final class Jws {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();

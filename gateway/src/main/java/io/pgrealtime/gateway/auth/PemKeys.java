@@ -11,7 +11,7 @@ import java.util.Base64;
 /**
  * Reads RSA and EC keys from PEM text: {@code -----BEGIN PUBLIC KEY-----} (X.509
  * SubjectPublicKeyInfo, what {@code openssl pkey -pubout} writes) and {@code -----BEGIN PRIVATE KEY-----}
- * (PKCS#8, for {@link JwtIssuer} in tests and the dev launcher). Stateless and thread-safe.
+ * (PKCS#8, for the {@code JwtIssuer} of the tests and the dev launcher). Stateless and thread-safe.
  */
 public final class PemKeys {
     private PemKeys() {

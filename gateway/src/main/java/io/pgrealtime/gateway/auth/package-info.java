@@ -6,7 +6,7 @@
  * configured) and refuses with {@link io.pgrealtime.gateway.auth.AuthException}
  * ({@code UNAUTHORIZED} or {@code TOKEN_EXPIRED}, client-safe messages). Keys come from a
  * {@link io.pgrealtime.gateway.auth.KeyResolver}: fixed HS256/RS256/ES256 keys today, a JWKS
- * resolver later. {@link io.pgrealtime.gateway.auth.JwtIssuer} mints tokens for tests and the dev
+ * resolver later. {@code JwtIssuer} (gateway test-jar, not in the runnable jar) mints tokens for tests and the dev
  * launcher. Everything here is immutable and thread-safe.
  */
 package io.pgrealtime.gateway.auth;

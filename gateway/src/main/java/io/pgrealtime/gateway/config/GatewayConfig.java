@@ -1,6 +1,9 @@
 package io.pgrealtime.gateway.config;
 
+import io.lettuce.core.RedisURI;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.pgrealtime.runtime.SettingException;
+import io.pgrealtime.runtime.Settings;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -8,13 +11,26 @@ import java.util.UUID;
 
 /**
  * Gateway configuration, prefix {@value #PREFIX}. Defaults are the limits of protocol.md §5.
- * Mutable bean for Micronaut binding; tests build one with {@code new GatewayConfig()} and setters.
+ * The environment variables operators know ({@code SOCKET_REDIS_URL}, {@code REDIS_URL},
+ * {@code JWT_SECRET}, {@code JWKS_URL}, {@code REALTIME_KEY_PREFIX}, {@code SOCKET_*}) are mapped one
+ * to one in {@code application.yml} with empty defaults; {@link #redisUri()} picks and validates the
+ * Redis address in code and {@link #validate()} checks every setting at start, throwing a
+ * {@link SettingException} that names the variable to fix.
+ *
+ * <p>Mutable bean for Micronaut binding; tests build one with {@code new GatewayConfig()} and setters.
  */
 @ConfigurationProperties(GatewayConfig.PREFIX)
 public class GatewayConfig {
     public static final String PREFIX = "gateway";
 
-    private String redisUrl = "redis://localhost:6379";
+    /** Redis address when none is set. */
+    public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
+    /** Shortest HS256 secret accepted (RFC 7518 §3.2: a key at least as long as the hash). */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    private String redisUrl;
+    private String socketRedisUrl;
+    private String jwksUrl;
     private String keyPrefix = "rt:";
     private String path = "/realtime";
     private String nodeId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -54,7 +70,7 @@ public class GatewayConfig {
 
     /** Socket.IO path ({@code SOCKET_PATH}); default {@code /socket.io}. */
     public String getSocketPath() {
-        return socketPath;
+        return socketPath == null || socketPath.isBlank() ? "/socket.io" : socketPath;
     }
 
     public void setSocketPath(String socketPath) {
@@ -97,9 +113,67 @@ public class GatewayConfig {
         this.socketMaxPayload = socketMaxPayload;
     }
 
-    /** Redis URI (Lettuce form); default {@code redis://localhost:6379}. */
+    /**
+     * The Redis address, validated: {@code SOCKET_REDIS_URL} when set, else {@code REDIS_URL},
+     * else {@value #DEFAULT_REDIS_URL}.
+     *
+     * @throws SettingException naming the variable that is wrong
+     */
+    public RedisURI redisUri() {
+        if (Settings.blankToNull(socketRedisUrl) != null) {
+            return Settings.redisUri(socketRedisUrl, "SOCKET_REDIS_URL (gateway.socket-redis-url)");
+        }
+        return Settings.redisUri(Settings.firstSet(redisUrl, DEFAULT_REDIS_URL), "REDIS_URL (gateway.redis-url)");
+    }
+
+    /**
+     * Checks every setting an operator gives; called once at start.
+     *
+     * @throws SettingException naming the first setting that is wrong
+     */
+    public GatewayConfig validate() {
+        redisUri();
+        if (Settings.blankToNull(jwksUrl) != null) {
+            throw new SettingException("JWKS_URL (gateway.jwks-url)", "is not supported by this version; verify HS256 tokens with JWT_SECRET");
+        }
+        String secret = Settings.blankToNull(jwtSecret);
+        if (secret == null) {
+            throw new SettingException("JWT_SECRET (gateway.jwt-secret)", "is not set; the gateway verifies HS256 tokens with it (at least "
+                    + MIN_SECRET_BYTES + " bytes)");
+        }
+        if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new SettingException("JWT_SECRET (gateway.jwt-secret)", "is too short: HS256 needs at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        if (path == null || !path.startsWith("/")) {
+            throw new SettingException("gateway.path", "must start with /");
+        }
+        if (!getSocketPath().startsWith("/")) {
+            throw new SettingException("SOCKET_PATH (gateway.socket-path)", "must start with / (got '" + socketPath + "')");
+        }
+        return this;
+    }
+
+    /** {@code REDIS_URL} as given (may be null); {@link #redisUri()} is the validated address. */
     public String getRedisUrl() {
         return redisUrl;
+    }
+
+    /** {@code SOCKET_REDIS_URL} as given (may be null); takes precedence over {@link #getRedisUrl()}. */
+    public String getSocketRedisUrl() {
+        return socketRedisUrl;
+    }
+
+    public void setSocketRedisUrl(String socketRedisUrl) {
+        this.socketRedisUrl = socketRedisUrl;
+    }
+
+    /** {@code JWKS_URL}: not supported by this version; setting it stops the gateway at start. */
+    public String getJwksUrl() {
+        return jwksUrl;
+    }
+
+    public void setJwksUrl(String jwksUrl) {
+        this.jwksUrl = jwksUrl;
     }
 
     public void setRedisUrl(String redisUrl) {
@@ -108,7 +182,7 @@ public class GatewayConfig {
 
     /** Key prefix shared with the relay; default {@code rt:}. */
     public String getKeyPrefix() {
-        return keyPrefix;
+        return keyPrefix == null || keyPrefix.isEmpty() ? "rt:" : keyPrefix;
     }
 
     public void setKeyPrefix(String keyPrefix) {

@@ -30,6 +30,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             throw new IllegalArgumentException("database URL must start with postgresql://, postgres:// or jdbc:postgresql://");
         }
         URI uri = URI.create(u);
+        if (uri.getHost() == null && uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+            throw new IllegalArgumentException("host or port cannot be read from " + url);
+        }
         String user = null;
         String password = null;
         if (uri.getRawUserInfo() != null) {
@@ -63,6 +66,12 @@ public record DatabaseUrl(String host, int port, String database, String user, S
                 userOverride != null && !userOverride.isBlank() ? userOverride : user,
                 passwordOverride != null && !passwordOverride.isBlank() ? passwordOverride : password,
                 options);
+    }
+
+    /** This address with {@code user} and {@code password} filled in where it has none. */
+    public DatabaseUrl withDefaults(String defaultUser, String defaultPassword) {
+        return new DatabaseUrl(host, port, database, user != null ? user : defaultUser,
+                password != null ? password : defaultPassword, options);
     }
 
     private static String decode(String s) {

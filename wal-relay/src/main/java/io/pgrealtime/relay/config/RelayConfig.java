@@ -1,6 +1,9 @@
 package io.pgrealtime.relay.config;
 
+import io.lettuce.core.RedisURI;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.pgrealtime.runtime.SettingException;
+import io.pgrealtime.runtime.Settings;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -8,10 +11,15 @@ import java.util.UUID;
 
 /**
  * Configuration of the relay, prefix {@value #PREFIX}. Every field has a default that works on a
- * laptop; the environment variables users know ({@code DATABASE_URL}, {@code PG*},
- * {@code REDIS_URL}) are mapped in {@code application.yml}.
+ * laptop. The environment variables operators know ({@code DATABASE_URL}, {@code PGHOST},
+ * {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}, {@code REDIS_URL},
+ * {@code RELAY_SLOT}, {@code RELAY_PUBLICATION}, {@code REALTIME_KEY_PREFIX}) are mapped one to one
+ * in {@code application.yml}, each with an empty default; an empty value means "not set" and the
+ * addresses are built from their parts here, in code ({@link #database()}, {@link #redisUri()}).
  *
- * <p>Mutable bean for Micronaut binding; tests build one with {@code new RelayConfig()} and setters.
+ * <p>{@link #validate()} checks every setting at start and throws a {@link SettingException} that
+ * names the environment variable to fix. Mutable bean for Micronaut binding; tests build one with
+ * {@code new RelayConfig()} and setters.
  */
 @ConfigurationProperties(RelayConfig.PREFIX)
 public class RelayConfig {
@@ -24,12 +32,18 @@ public class RelayConfig {
     /** Default approximate cap of each table stream (entries). */
     public static final long DEFAULT_STREAM_MAX_LEN = 100_000;
 
-    private String databaseUrl = "postgresql://postgres@localhost:5432/postgres";
+    /** Redis address when none is set. */
+    public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
+
+    private String databaseUrl;
+    private String databaseHost;
+    private String databasePort;
+    private String databaseName;
     private String databaseUser;
     private String databasePassword;
     private String slotName = DEFAULT_SLOT;
     private String publication = DEFAULT_PUBLICATION;
-    private String redisUrl = "redis://localhost:6379";
+    private String redisUrl;
     private String keyPrefix = "rt:";
     private long streamMaxLen = DEFAULT_STREAM_MAX_LEN;
     private Duration leaseTtl = Duration.ofSeconds(12);
@@ -49,7 +63,64 @@ public class RelayConfig {
         return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** {@code postgresql://user:password@host:port/db} (or {@code jdbc:postgresql://…}); default localhost:5432/postgres. */
+    /**
+     * The database to stream, validated: {@code DATABASE_URL} when set (user and password from
+     * {@code PGUSER}/{@code PGPASSWORD} when the URL has none), else {@code PGHOST}
+     * (default localhost), {@code PGPORT} (5432), {@code PGDATABASE} (postgres), {@code PGUSER}
+     * (postgres) and {@code PGPASSWORD}.
+     *
+     * @throws SettingException naming the variable that is wrong
+     */
+    public DatabaseUrl database() {
+        String url = Settings.blankToNull(databaseUrl);
+        String user = Settings.blankToNull(databaseUser);
+        String password = Settings.blankToNull(databasePassword);
+        if (url != null) {
+            DatabaseUrl parsed;
+            try {
+                parsed = DatabaseUrl.parse(url, null, null);
+            } catch (IllegalArgumentException e) {
+                throw new SettingException("DATABASE_URL (relay.database-url)", "is not a valid PostgreSQL URL ("
+                        + e.getMessage().replace(url, "<value>") + "); expected postgresql://user:password@host:5432/database");
+            }
+            return parsed.withDefaults(user, password);
+        }
+        String host = Settings.firstSet(databaseHost, "localhost");
+        int port = databasePort == null || databasePort.isBlank() ? 5432 : Settings.port(databasePort, "PGPORT (relay.database-port)", false);
+        if (host.contains("/") || host.contains("@") || host.contains(" ")) {
+            throw new SettingException("PGHOST (relay.database-host)", "must be a host name or address (got '" + host + "')");
+        }
+        return new DatabaseUrl(host, port, Settings.firstSet(databaseName, "postgres"), Settings.firstSet(user, "postgres"),
+                password, new java.util.Properties());
+    }
+
+    /**
+     * The Redis address, validated: {@code REDIS_URL}, default {@value #DEFAULT_REDIS_URL}.
+     *
+     * @throws SettingException naming {@code REDIS_URL}
+     */
+    public RedisURI redisUri() {
+        return Settings.redisUri(Settings.firstSet(redisUrl, DEFAULT_REDIS_URL), "REDIS_URL (relay.redis-url)");
+    }
+
+    /**
+     * Checks every setting an operator gives; called once at start.
+     *
+     * @throws SettingException naming the first setting that is wrong
+     */
+    public RelayConfig validate() {
+        database();
+        redisUri();
+        Settings.pgName(getSlotName(), "RELAY_SLOT (relay.slot-name)");
+        Settings.pgName(getPublication(), "RELAY_PUBLICATION (relay.publication)");
+        if (leaseRenewInterval.compareTo(leaseTtl) >= 0) {
+            throw new SettingException("relay.lease-renew-interval", "(" + leaseRenewInterval + ") must be shorter than relay.lease-ttl ("
+                    + leaseTtl + ")");
+        }
+        return this;
+    }
+
+    /** {@code DATABASE_URL}: {@code postgresql://user:password@host:port/db} (or {@code jdbc:postgresql://…}); see {@link #database()}. */
     public String getDatabaseUrl() {
         return databaseUrl;
     }
@@ -58,7 +129,34 @@ public class RelayConfig {
         this.databaseUrl = databaseUrl;
     }
 
-    /** Overrides the user of {@link #getDatabaseUrl()} when set. Needs REPLICATION (or superuser). */
+    /** {@code PGHOST}, used when no URL is set. */
+    public String getDatabaseHost() {
+        return databaseHost;
+    }
+
+    public void setDatabaseHost(String databaseHost) {
+        this.databaseHost = databaseHost;
+    }
+
+    /** {@code PGPORT}, used when no URL is set. */
+    public String getDatabasePort() {
+        return databasePort;
+    }
+
+    public void setDatabasePort(String databasePort) {
+        this.databasePort = databasePort;
+    }
+
+    /** {@code PGDATABASE}, used when no URL is set. */
+    public String getDatabaseName() {
+        return databaseName;
+    }
+
+    public void setDatabaseName(String databaseName) {
+        this.databaseName = databaseName;
+    }
+
+    /** {@code PGUSER}: the user when no URL is set or the URL names none. Needs REPLICATION (or superuser). */
     public String getDatabaseUser() {
         return databaseUser;
     }
@@ -67,7 +165,7 @@ public class RelayConfig {
         this.databaseUser = databaseUser;
     }
 
-    /** Overrides the password of {@link #getDatabaseUrl()} when set. */
+    /** {@code PGPASSWORD}: the password when no URL is set or the URL has none. */
     public String getDatabasePassword() {
         return databasePassword;
     }
@@ -78,7 +176,7 @@ public class RelayConfig {
 
     /** Logical replication slot, created if missing; default {@value #DEFAULT_SLOT}. */
     public String getSlotName() {
-        return slotName;
+        return Settings.firstSet(slotName, DEFAULT_SLOT);
     }
 
     public void setSlotName(String slotName) {
@@ -87,14 +185,14 @@ public class RelayConfig {
 
     /** Publication streamed; default {@value #DEFAULT_PUBLICATION}. */
     public String getPublication() {
-        return publication;
+        return Settings.firstSet(publication, DEFAULT_PUBLICATION);
     }
 
     public void setPublication(String publication) {
         this.publication = publication;
     }
 
-    /** Redis URI understood by Lettuce; default {@code redis://localhost:6379}. */
+    /** {@code REDIS_URL} as given (may be null); {@link #redisUri()} is the validated address. */
     public String getRedisUrl() {
         return redisUrl;
     }
@@ -105,7 +203,7 @@ public class RelayConfig {
 
     /** Prefix of every Redis key; default {@code rt:}. One relay per database, one prefix per relay. */
     public String getKeyPrefix() {
-        return keyPrefix;
+        return keyPrefix == null || keyPrefix.isEmpty() ? "rt:" : keyPrefix;
     }
 
     public void setKeyPrefix(String keyPrefix) {

@@ -61,6 +61,8 @@ public final class ReplicationSession implements AutoCloseable {
     private final Consumer<ReplicationStep> stepListener;
 
     private volatile boolean aborted;
+    /** The slot was created by this session: configuration changes before it never reach its stream. */
+    private boolean slotCreated;
     private volatile Connection sql;
     private volatile Connection replication;
     private volatile PGReplicationStream stream;
@@ -72,7 +74,7 @@ public final class ReplicationSession implements AutoCloseable {
     public ReplicationSession(RelayConfig config, RedisClient redisClient, RelayMetrics metrics,
                               Consumer<ReplicationStep> stepListener) {
         this.config = config;
-        this.db = DatabaseUrl.parse(config.getDatabaseUrl(), config.getDatabaseUser(), config.getDatabasePassword());
+        this.db = config.database();
         this.redisClient = redisClient;
         this.keys = new RedisKeys(config.getKeyPrefix());
         this.metrics = metrics;
@@ -113,8 +115,8 @@ public final class ReplicationSession implements AutoCloseable {
                 .withStatusInterval((int) config.getStatusInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .start();
         step(ReplicationStep.STREAMING);
-        LOG.info("streaming slot {} of {} into Redis {} (tables configured: {})", config.getSlotName(), db,
-                config.getRedisUrl(), state.size());
+        LOG.info("streaming slot {} of {} into Redis {}:{} (tables configured: {})", config.getSlotName(), db,
+                config.redisUri().getHost(), config.redisUri().getPort(), state.size());
         stream(assembler);
     }
 
@@ -309,6 +311,7 @@ public final class ReplicationSession implements AutoCloseable {
             replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
                     .withSlotName(slot).withOutputPlugin("pgoutput").make();
             LOG.info("created logical replication slot {} (pgoutput)", slot);
+            slotCreated = true;
             return;
         }
         if (!"pgoutput".equals(plugin)) {
@@ -324,8 +327,11 @@ public final class ReplicationSession implements AutoCloseable {
 
     private ConfigState loadConfig() throws Exception {
         ConfigState state = new ConfigState();
+        // A snapshot in Redis is the configuration at some slot position; a slot created just now starts
+        // after changes that snapshot may not have (a slot dropped and made again, a new slot name):
+        // then the database is the truth.
         try (StatefulRedisConnection<String, String> c = redisClient.connect()) {
-            String tables = c.sync().hget(keys.config(), "tables");
+            String tables = slotCreated ? null : c.sync().hget(keys.config(), "tables");
             if (tables != null) {
                 JsonNode snapshot = Json.mapper().readTree(tables);
                 state.load(snapshot.get("tables"));

@@ -128,6 +128,11 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
                     "application/json", false);
             return;
         }
+        if (sid == null && server.gateway().isDraining()) {
+            respond(ctx, origin, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"code\":4,\"message\":\"Server shutting down\"}", "application/json", false);
+            return;
+        }
         if (sid == null) {
             if (req.method() != HttpMethod.GET) {
                 respond(ctx, origin, HttpResponseStatus.BAD_REQUEST, "{\"code\":2,\"message\":\"Bad handshake method\"}",
@@ -176,6 +181,11 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
 
     private void websocket(ChannelHandlerContext ctx, HttpRequest req, String sid, String token) {
         EngineSession existing = sid == null ? null : server.get(sid);
+        if (sid == null && server.gateway().isDraining()) {
+            respond(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"code\":4,\"message\":\"Server shutting down\"}",
+                    "application/json", false);
+            return;
+        }
         if (sid != null && existing == null) {
             respond(ctx, null, HttpResponseStatus.BAD_REQUEST, "{\"code\":1,\"message\":\"Session ID unknown\"}",
                     "application/json", false);

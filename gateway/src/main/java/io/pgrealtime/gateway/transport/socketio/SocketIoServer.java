@@ -39,9 +39,14 @@ public final class SocketIoServer {
         String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         EngineSession s = new EngineSession(sid, loop, gateway.config().getSocketPingInterval().toMillis(),
                 gateway.config().getSocketPingTimeout().toMillis(), gateway.config().getOutboundBufferBytes(),
-                closed -> sessions.remove(closed.sid()), gateway::loopWriter);
+                closed -> {
+                    sessions.remove(closed.sid());
+                    gateway.closed(closed);
+                }, gateway::loopWriter);
         s.socket(new SocketIoConnection(gateway, api, s, queryToken));
         sessions.put(sid, s);
+        // Engine.IO close without a Socket.IO DISCONNECT: stock clients see "transport close" and reconnect.
+        gateway.opened(s, () -> s.close("server shutting down"));
         gateway.metrics().connected();
         return s;
     }

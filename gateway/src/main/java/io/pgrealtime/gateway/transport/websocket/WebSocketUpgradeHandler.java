@@ -65,6 +65,11 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         if (msg instanceof HttpRequest req && isOurs(req)) {
+            if (gateway.isDraining()) {
+                ReferenceCountUtil.release(msg);
+                reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "SHUTTING_DOWN", "this node is shutting down; connect to another");
+                return;
+            }
             if (!isUpgrade(req)) {
                 ReferenceCountUtil.release(msg);
                 reject(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_MESSAGE", "expected a WebSocket upgrade request");
@@ -107,7 +112,12 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         ctx.channel().config().setMessageSizeEstimator(io.pgrealtime.gateway.session.OutboundEstimator.INSTANCE);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 gateway.config().getOutboundBufferBytes() / 2, gateway.config().getOutboundBufferBytes()));
-        WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> gateway.metrics().disconnected());
+        WebSocketConnection[] self = new WebSocketConnection[1];
+        WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> {
+            gateway.metrics().disconnected();
+            gateway.closed(self[0]);
+        });
+        self[0] = connection;
         long idle = gateway.config().getIdleTimeout().toMillis();
         // Reader idleness only: tracking writes would cost a promise and a listener per message; pings run on a timer.
         p.addAfter(ctx.name(), "pgrt-idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
@@ -120,6 +130,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 return;
             }
             gateway.metrics().connected();
+            gateway.opened(connection, () -> connection.close(1001, "going away", null));
             accept(connection, req);
         });
     }
