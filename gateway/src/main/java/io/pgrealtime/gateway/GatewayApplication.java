@@ -15,7 +15,8 @@ public final class GatewayApplication {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ProcessLauncher launcher = ProcessLauncher.of(GatewayApplication.class, args, Map.of(), Duration.ofSeconds(10));
+        ProcessLauncher launcher = ProcessLauncher.of(GatewayApplication.class, args, Map.of(), Duration.ofSeconds(10))
+                .portVariable("PORT");
         launcher.start();
         launcher.awaitStop();
     }

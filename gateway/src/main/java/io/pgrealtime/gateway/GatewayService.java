@@ -6,6 +6,7 @@ import io.pgrealtime.gateway.api.RealtimeServer;
 import io.pgrealtime.gateway.config.GatewayConfig;
 import io.pgrealtime.gateway.transport.socketio.SocketIoServer;
 import io.pgrealtime.runtime.Drainable;
+import io.pgrealtime.runtime.RedisWait;
 import jakarta.annotation.PreDestroy;
 
 import java.time.Duration;
@@ -23,7 +24,9 @@ public class GatewayService implements Drainable {
     private final SocketIoServer socketIo;
 
     public GatewayService(GatewayConfig config, MeterRegistry registry) {
-        this.gateway = new Gateway(config.validate(), registry);
+        // Redis not there yet is transient: wait with backoff (the HTTP port opens once it answers).
+        RedisWait.untilReachable(config.validate().redisUri(), "streams, presence and broadcast");
+        this.gateway = new Gateway(config, registry);
         this.gateway.start();
         this.api = new RealtimeServer(gateway);
         this.socketIo = config.isSocketEnabled() ? new SocketIoServer(gateway, api) : null;

@@ -51,6 +51,8 @@ public final class ProcessLauncher {
     private final List<Runnable> afterStop = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ApplicationContext context;
+    /** Set once the context and server run; before that a stop does not touch the half-built context. */
+    private volatile boolean started;
 
     private ProcessLauncher(Class<?> mainClass, String[] args, Map<String, Object> properties, Duration stopDeadline) {
         this.mainClass = mainClass;
@@ -68,6 +70,23 @@ public final class ProcessLauncher {
      */
     public static ProcessLauncher of(Class<?> mainClass, String[] args, Map<String, Object> properties, Duration stopDeadline) {
         return new ProcessLauncher(mainClass, args, properties, stopDeadline);
+    }
+
+    /**
+     * Checks, before anything starts, that this environment variable (when set) is a port number,
+     * so {@code PORT=80a} exits with a line naming {@code PORT} rather than a conversion error.
+     */
+    public ProcessLauncher portVariable(String name) {
+        String v = System.getenv(name);
+        if (v != null && !v.isBlank()) {
+            try {
+                Settings.port(v, name, true);
+            } catch (SettingException e) {
+                LOG.error("invalid setting: {}", e.getMessage());
+                halt(EXIT_SETTINGS);
+            }
+        }
+        return this;
     }
 
     /** Runs after the context is closed on shutdown, in the order added (e.g. stop embedded servers). */
@@ -102,6 +121,7 @@ public final class ProcessLauncher {
             if (server != null && !server.isRunning()) {
                 server.start();
             }
+            started = true;
             LOG.info("{} started in {} ms{}", ctx.getEnvironment().getProperty("micronaut.application.name", String.class)
                             .orElse(mainClass.getSimpleName()), (System.nanoTime() - t0) / 1_000_000,
                     server == null ? "" : ", HTTP on port " + server.getPort());
@@ -139,7 +159,10 @@ public final class ProcessLauncher {
         }, "shutdown-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        ApplicationContext ctx = context;
+        ApplicationContext ctx = started ? context : null;
+        if (!started) {
+            LOG.info("stopping before start completed");
+        }
         try {
             if (ctx != null && ctx.isRunning()) {
                 LOG.info("stopping");

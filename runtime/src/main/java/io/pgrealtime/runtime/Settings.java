@@ -53,6 +53,10 @@ public final class Settings {
                     && (uri.getHost() == null || uri.getHost().isBlank())) {
                 throw new SettingException(setting, "has no host; expected redis://host:6379");
             }
+            String host = uri.getHost();
+            if (host != null && (host.contains("/") || host.contains(" ") || (host.contains(":") && !host.contains("::")))) {
+                throw new SettingException(setting, "has an invalid host or port; expected redis://host:6379");
+            }
             return uri;
         } catch (IllegalArgumentException e) {
             throw new SettingException(setting, "is not a valid Redis URL: " + redact(e.getMessage(), u));

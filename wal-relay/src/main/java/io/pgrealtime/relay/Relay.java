@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Relay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+    /** Longest wait between lease attempts while Redis is unreachable (a leader comes back soon after Redis). */
+    private static final long MAX_LEASE_RETRY_MS = 2_000;
 
     private final RelayConfig config;
     private final RelayMetrics metrics;
@@ -52,6 +54,8 @@ public final class Relay implements AutoCloseable {
     private volatile ReplicationStep step = ReplicationStep.STANDBY;
     private volatile String lastError;
     private volatile boolean failed;
+    /** The last lease attempt could not reach Redis (logged once per outage, retried with backoff). */
+    private boolean redisDown;
     private final SessionFactory sessions;
     private final java.util.function.BiConsumer<String, Throwable> fatal;
 
@@ -125,7 +129,11 @@ public final class Relay implements AutoCloseable {
         while (running) {
             step = ReplicationStep.STANDBY;
             if (!acquire()) {
-                sleep(config.getCandidatePollInterval().toMillis());
+                // Redis down: back off like a failed session; Redis up, another replica leads: poll.
+                sleep(redisDown ? Math.min(backoff, MAX_LEASE_RETRY_MS) : config.getCandidatePollInterval().toMillis());
+                if (redisDown) {
+                    backoff = Math.min(backoff * 2, config.getReconnectBackoffMax().toMillis());
+                }
                 continue;
             }
             ReplicationSession s = null;
@@ -202,11 +210,20 @@ public final class Relay implements AutoCloseable {
                 // Redis answered and another replica leads: a healthy standby.
                 lastError = null;
             }
+            if (redisDown) {
+                LOG.info("Redis reachable again for the leader lease");
+                redisDown = false;
+            }
             setLeader(got);
             return got;
         } catch (RuntimeException e) {
             lastError = "Redis unreachable: " + e.getMessage();
-            LOG.warn("Redis unreachable for the leader lease ({}); standing by", e.getMessage());
+            if (!redisDown) {
+                LOG.warn("Redis unreachable for the leader lease ({}); standing by, retrying with backoff", e.getMessage());
+            } else {
+                LOG.debug("Redis still unreachable for the leader lease: {}", e.getMessage());
+            }
+            redisDown = true;
             dropLeaseConnection();
             setLeader(false);
             return false;

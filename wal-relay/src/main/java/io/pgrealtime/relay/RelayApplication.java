@@ -15,7 +15,8 @@ public final class RelayApplication {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ProcessLauncher launcher = ProcessLauncher.of(RelayApplication.class, args, Map.of(), Duration.ofSeconds(10));
+        ProcessLauncher launcher = ProcessLauncher.of(RelayApplication.class, args, Map.of(), Duration.ofSeconds(10))
+                .portVariable("RELAY_PORT");
         launcher.start();
         launcher.awaitStop();
     }

@@ -66,6 +66,13 @@ final class RelayFixture implements AutoCloseable {
         return r;
     }
 
+    /** Starts a relay built by the test (a session factory or fatal handler of its own); closed with the fixture. */
+    Relay start(Relay r) {
+        relays.add(r);
+        r.start();
+        return r;
+    }
+
     RedisCommands<String, String> redis() {
         return connection.sync();
     }
