@@ -108,15 +108,7 @@ class ShutdownIT {
         int port = ChildProcess.freePort();
         try (ChildProcess g = Stack.gateway("shutdown-gateway-no-redis", Stack.gatewayEnv(redis, port))) {
             g.awaitHttpOk(port, "/health/readiness", Stack.START);
-            server.kill();
-            try {
-                long t0 = System.nanoTime();
-                g.sigterm();
-                assertThat(g.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
-                System.out.println("SHUTDOWN: gateway without Redis stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
-            } finally {
-                server.start();
-            }
+            stopsWithin10sWithoutRedis(server, g);
         }
     }
 
@@ -158,17 +150,23 @@ class ShutdownIT {
         int port = ChildProcess.freePort();
         try (ChildProcess r = Stack.relay("shutdown-relay-no-redis", Stack.relayEnv(db, redis, slot, port))) {
             r.awaitLine("streaming slot", Stack.START);
-            server.kill();
-            try {
-                long t0 = System.nanoTime();
-                r.sigterm();
-                assertThat(r.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
-                System.out.println("SHUTDOWN: relay without Redis stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
-            } finally {
-                server.start();
-            }
+            stopsWithin10sWithoutRedis(server, r);
         } finally {
             Stack.dropSlot(db, slot);
+        }
+    }
+
+    /** Kills Redis (SIGKILL), sends SIGTERM, expects the exit within 10 s; starts Redis again. */
+    private static void stopsWithin10sWithoutRedis(RedisServer server, ChildProcess p) {
+        server.kill();
+        try {
+            long t0 = System.nanoTime();
+            p.sigterm();
+            assertThat(p.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+            System.out.println("SHUTDOWN: " + p.name() + " stopped " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms after SIGTERM with Redis killed");
+        } finally {
+            server.start();
         }
     }
 }
