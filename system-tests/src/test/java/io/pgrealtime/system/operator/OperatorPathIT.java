@@ -9,6 +9,9 @@ import io.pgrealtime.testsupport.TestRedis;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -76,13 +79,53 @@ class OperatorPathIT {
         gatewayEnv.put("SOCKET_REDIS_URL", redis.uri());
         // REDIS_URL pointing nowhere: SOCKET_REDIS_URL must win.
         gatewayEnv.put("REDIS_URL", "redis://127.0.0.1:1");
+        gatewayEnv.put("SOCKET_PATH", "/live");
+        gatewayEnv.put("SOCKET_CORS_ENABLED_ORIGINS", "https://app.example");
         try (ChildProcess relay = Stack.relay("operator-relay-pg", relayEnv);
              ChildProcess gateway = Stack.gateway("operator-gateway-socket-redis", gatewayEnv)) {
             relay.awaitHttpOk(relayPort, "/health/readiness", Stack.START);
             gateway.awaitHttpOk(gatewayPort, "/health/readiness", Stack.START);
+            // SOCKET_PATH moves Engine.IO; SOCKET_CORS_ENABLED_ORIGINS lets that origin poll.
+            HttpResponse<String> handshake = get(gatewayPort, "/live/?EIO=4&transport=polling", "https://app.example");
+            assertThat(handshake.statusCode()).isEqualTo(200);
+            assertThat(handshake.body()).startsWith("0{\"sid\":");
+            assertThat(handshake.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+            assertThat(get(gatewayPort, "/live/?EIO=4&transport=polling", "https://evil.example").headers()
+                    .firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(get(gatewayPort, "/socket.io/?EIO=4&transport=polling", null).statusCode()).isNotEqualTo(200);
             streamsOneRow(db, gatewayPort, "public.op_pg_items");
         } finally {
             Stack.dropSlot(db, slot);
+        }
+    }
+
+    @Test
+    void socketEnabledFalseTurnsSocketIoOff(TestRedis redis) {
+        int port = ChildProcess.freePort();
+        Map<String, String> env = new HashMap<>(Stack.gatewayEnv(redis, port));
+        env.put("SOCKET_ENABLED", "false");
+        try (ChildProcess gateway = Stack.gateway("operator-gateway-no-socketio", env)) {
+            gateway.awaitHttpOk(port, "/health/readiness", Stack.START);
+            assertThat(get(port, "/socket.io/?EIO=4&transport=polling", null).statusCode()).isEqualTo(404);
+            try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/realtime", Stack.token("u", "admin"))) {
+                ws.send("{\"type\":\"ping\",\"ref\":\"p\"}");
+                assertThat(ws.await(m -> "p".equals(m.path("ref").asText())).path("type").asText()).isEqualTo("pong");
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path, String origin) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        try {
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -1,7 +1,13 @@
 package io.pgrealtime.system.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.pgrealtime.gateway.WsClient;
+import io.pgrealtime.protocol.Json;
+import io.pgrealtime.protocol.RedisKeys;
 import io.pgrealtime.system.process.ChildProcess;
 import io.pgrealtime.testsupport.RealtimeIntegrationTest;
 import io.pgrealtime.testsupport.RedisServer;
@@ -15,6 +21,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +132,27 @@ class ShutdownIT {
         try (ChildProcess first = Stack.relay("shutdown-relay-1", Stack.relayEnv(db, redis, slot, p1))) {
             first.awaitLine("is now the leader", Stack.START);
             first.awaitHttpOk(p1, "/health/readiness", Stack.START);
+            db.execute("CREATE TABLE public.sd_seq (seq bigint PRIMARY KEY)", "SELECT realtime.enable('public.sd_seq')");
             try (ChildProcess second = Stack.relay("shutdown-relay-2", Stack.relayEnv(db, redis, slot, p2))) {
                 second.awaitHttpOk(p2, "/health/readiness", Stack.START);
                 assertThat(ChildProcess.httpBody(p2, "/health")).contains("\"leader\":false");
+                // Single-row transactions keep coming while the leader stops: none may be lost or stored twice.
+                AtomicLong written = new AtomicLong();
+                AtomicBoolean writing = new AtomicBoolean(true);
+                Thread writer = new Thread(() -> {
+                    try (Connection c = db.connect(); PreparedStatement ins = c.prepareStatement("INSERT INTO public.sd_seq VALUES (?)")) {
+                        while (writing.get()) {
+                            ins.setLong(1, written.get() + 1);
+                            ins.executeUpdate();
+                            written.incrementAndGet();
+                            Thread.sleep(5);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "sd-writer");
+                writer.start();
+                sleepMillis(1_500);
                 long t0 = System.nanoTime();
                 first.sigterm();
                 assertThat(first.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
@@ -133,7 +163,14 @@ class ShutdownIT {
                 assertThat(takeover).isLessThan(5_000);
                 second.awaitHttpOk(p2, "/health/readiness", Duration.ofSeconds(20));
                 assertThat(ChildProcess.httpBody(p2, "/health")).contains("\"leader\":true").contains("STREAMING");
-                System.out.println("SHUTDOWN: standby relay led " + takeover + " ms after SIGTERM to the leader");
+                sleepMillis(1_000);
+                writing.set(false);
+                join(writer);
+                List<Long> stored = storedSeqs(redis, "public.sd_seq", written.get());
+                assertThat(stored).as("every committed row stored once, in commit order")
+                        .isEqualTo(LongStream.rangeClosed(1, written.get()).boxed().toList());
+                System.out.println("SHUTDOWN: standby relay led " + takeover + " ms after SIGTERM to the leader; "
+                        + written.get() + " rows written across the switch, each stored once");
                 second.sigterm();
                 assertThat(second.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
             }
@@ -167,6 +204,43 @@ class ShutdownIT {
                     + " ms after SIGTERM with Redis killed");
         } finally {
             server.start();
+        }
+    }
+
+    /** The {@code seq} of every entry of a table stream, in stream order, once it holds {@code expected} entries (or 20 s). */
+    private static List<Long> storedSeqs(TestRedis redis, String table, long expected) {
+        RedisClient client = redis.newClient();
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            String key = new RedisKeys(redis.keyPrefix()).changes(table);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (c.sync().xlen(key) < expected && System.nanoTime() < deadline) {
+                sleepMillis(100);
+            }
+            List<Long> out = new ArrayList<>();
+            for (StreamMessage<String, String> m : c.sync().xrange(key, Range.create("-", "+"))) {
+                out.add(Json.mapper().readTree(m.getBody().get("e")).path("record").path("seq").asLong());
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
