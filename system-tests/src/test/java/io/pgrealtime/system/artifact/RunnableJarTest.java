@@ -25,6 +25,10 @@ class RunnableJarTest {
             "gateway, io.pgrealtime.gateway.GatewayApplication, io/pgrealtime/gateway/Gateway.class"})
     void runnableWithItsDependenciesAndNothingForDevelopers(String module, String mainClass, String coreClass) throws IOException {
         Path jar = ChildProcess.runnableJar(module);
+        // The README's command is `java -jar <module>/target/<module>-*.jar`: the glob must name this jar alone.
+        try (var files = java.nio.file.Files.newDirectoryStream(jar.getParent(), module + "-*.jar")) {
+            assertThat(files).containsExactly(jar);
+        }
         try (JarFile f = new JarFile(jar.toFile())) {
             assertThat(f.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(mainClass);
             List<String> names = f.stream().map(ZipEntry::getName).toList();
