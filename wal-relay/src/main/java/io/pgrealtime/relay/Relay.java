@@ -105,10 +105,24 @@ public final class Relay implements AutoCloseable {
         thread = new Thread(this::loop, "relay-" + config.getSlotName());
         thread.start();
         long hb = config.getHeartbeatInterval().toMillis();
-        timers.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
         long renew = config.getLeaseRenewInterval().toMillis();
-        timers.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(this::writeStatus, 1, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(guarded("lease renewal", this::renew), renew, renew, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(guarded("status", this::writeStatus), 1, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A periodic task that survives its own failures: a scheduled executor silently cancels a task
+     * that throws, which would stop lease renewal (or the heartbeat) while the process runs on.
+     */
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                LOG.warn("relay {} task failed (will run again): {}", what, e.toString());
+            }
+        };
     }
 
     private void loop() {
