@@ -44,6 +44,8 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
     private final String path;
     private HttpRequest current;
     private ByteBuf body;
+    /** The rest of a request already answered (too large): its content is dropped up to its end, never passed on. */
+    private boolean discarding;
 
     public EngineIoHandler(SocketIoServer server) {
         this.server = server;
@@ -53,9 +55,15 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding && msg instanceof HttpContent && !(msg instanceof HttpRequest)) {
+            discarding = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (current != null) {
             if (msg instanceof HttpContent content) {
                 if (body.readableBytes() + content.content().readableBytes() > server.gateway().config().getSocketMaxPayload()) {
+                    discarding = !(msg instanceof LastHttpContent);
                     ReferenceCountUtil.release(msg);
                     reset();
                     respond(ctx, null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "{\"code\":3,\"message\":\"Bad request\"}",

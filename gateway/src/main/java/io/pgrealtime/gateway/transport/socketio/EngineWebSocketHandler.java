@@ -48,7 +48,11 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         try {
-            if (frame instanceof TextWebSocketFrame t) {
+            if (frame instanceof TextWebSocketFrame t && !ByteBufUtil.isText(t.content(), StandardCharsets.UTF_8)) {
+                // RFC 6455 §8.1: a text frame that is not UTF-8 fails the connection with 1007.
+                ctx.writeAndFlush(new CloseWebSocketFrame(1007, "invalid UTF-8")).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                session.close("invalid UTF-8");
+            } else if (frame instanceof TextWebSocketFrame t) {
                 EngineDispatch.dispatch(session, decoder.decodeTextFrame(t.text()), ctx.channel());
             } else if (frame instanceof BinaryWebSocketFrame b) {
                 EngineDispatch.dispatch(session, decoder.decodeBinaryFrame(ByteBufUtil.getBytes(b.content())), ctx.channel());

@@ -115,6 +115,12 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
             return;
         }
         if (frame instanceof TextWebSocketFrame text) {
+            if (!io.netty.buffer.ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+                // RFC 6455 §8.1: a text frame that is not UTF-8 fails the connection with 1007.
+                closing = true;
+                ctx.writeAndFlush(new CloseWebSocketFrame(1007, "invalid UTF-8")).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             int size = text.content().readableBytes();
             int limit = gateway.config().getMaxFrameBytes();
             if (size > limit) {

@@ -45,6 +45,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
 
     private final Gateway gateway;
     private HttpRequest pending;
+    /** The rest of a request already answered (refused): its content is dropped up to its end, never passed on. */
+    private boolean discarding;
 
     public WebSocketUpgradeHandler(Gateway gateway) {
         this.gateway = gateway;
@@ -52,6 +54,11 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding && msg instanceof HttpContent && !(msg instanceof HttpRequest)) {
+            discarding = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (pending != null) {
             // The body of an upgrade request (empty for a GET): wait for its end, then upgrade.
             if (msg instanceof LastHttpContent) {
@@ -66,13 +73,16 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
         if (msg instanceof HttpRequest req && isOurs(req)) {
             if (gateway.isDraining()) {
+                discarding = !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
                 reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "SHUTTING_DOWN", "this node is shutting down; connect to another");
                 return;
             }
             if (!isUpgrade(req)) {
+                // 426 Upgrade Required (RFC 9110 §15.5.22) names what the client must do.
+                discarding = !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
-                reject(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_MESSAGE", "expected a WebSocket upgrade request");
+                reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "INVALID_MESSAGE", "expected a WebSocket upgrade request");
                 return;
             }
             if (msg instanceof HttpContent content && content instanceof LastHttpContent) {
@@ -185,6 +195,10 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (status.code() == HttpResponseStatus.UPGRADE_REQUIRED.code()) {
+            res.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 }
