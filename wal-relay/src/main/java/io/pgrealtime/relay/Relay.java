@@ -1,5 +1,6 @@
 package io.pgrealtime.relay;
 
+import io.pgrealtime.relay.metrics.RelayMetrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
@@ -12,7 +13,7 @@ import io.pgrealtime.relay.leader.LeaderLease;
 import io.pgrealtime.relay.replication.ReplicationSession;
 import io.pgrealtime.relay.replication.ReplicationStep;
 import io.pgrealtime.relay.replication.RelaySetupException;
-import io.pgrealtime.relay.replication.Lsn;
+import io.pgrealtime.relay.pgoutput.Lsn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

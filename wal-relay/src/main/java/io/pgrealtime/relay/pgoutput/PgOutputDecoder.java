@@ -10,7 +10,6 @@ import io.pgrealtime.relay.pgoutput.PgOutputMessage.Relation;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Truncate;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Type;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Update;
-import io.pgrealtime.relay.replication.Lsn;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;

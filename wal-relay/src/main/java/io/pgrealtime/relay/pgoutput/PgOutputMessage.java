@@ -1,6 +1,5 @@
 package io.pgrealtime.relay.pgoutput;
 
-import io.pgrealtime.relay.replication.Lsn;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

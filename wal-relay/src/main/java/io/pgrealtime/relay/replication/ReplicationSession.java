@@ -1,12 +1,13 @@
 package io.pgrealtime.relay.replication;
 
+import io.pgrealtime.relay.pgoutput.Lsn;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.pgrealtime.protocol.Json;
 import io.pgrealtime.protocol.RedisKeys;
 import io.pgrealtime.protocol.config.TableConfig;
-import io.pgrealtime.relay.RelayMetrics;
+import io.pgrealtime.relay.metrics.RelayMetrics;
 import io.pgrealtime.relay.capture.ConfigState;
 import io.pgrealtime.relay.capture.TransactionAssembler;
 import io.pgrealtime.relay.config.DatabaseUrl;

@@ -17,7 +17,7 @@ import io.pgrealtime.relay.pgoutput.RelationCache;
 import io.pgrealtime.relay.pgoutput.RowDecoder;
 import io.pgrealtime.relay.pgoutput.TupleData;
 import io.pgrealtime.relay.publish.CommittedTransaction;
-import io.pgrealtime.relay.replication.Lsn;
+import io.pgrealtime.relay.pgoutput.Lsn;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

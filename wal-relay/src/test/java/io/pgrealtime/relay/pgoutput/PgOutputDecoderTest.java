@@ -10,7 +10,6 @@ import io.pgrealtime.relay.pgoutput.PgOutputMessage.Relation;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Truncate;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Type;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Update;
-import io.pgrealtime.relay.replication.Lsn;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

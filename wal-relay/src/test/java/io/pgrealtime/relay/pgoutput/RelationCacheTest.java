@@ -2,7 +2,6 @@ package io.pgrealtime.relay.pgoutput;
 
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Relation;
 import io.pgrealtime.relay.pgoutput.PgOutputMessage.Type;
-import io.pgrealtime.relay.replication.Lsn;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

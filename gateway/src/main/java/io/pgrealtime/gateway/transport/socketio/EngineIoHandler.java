@@ -46,6 +46,7 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf body;
     /** The rest of a request already answered (too large): its content is dropped up to its end, never passed on. */
     private boolean discarding;
+    private long discarded;
 
     public EngineIoHandler(SocketIoServer server) {
         this.server = server;
@@ -55,19 +56,27 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (discarding && msg instanceof HttpContent && !(msg instanceof HttpRequest)) {
+        if (discarding && msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
+            // Read to the end of the refused body before closing: closing while the client still sends
+            // would reset the connection before it reads the 413. Bounded like the upgrade handler's.
+            discarded += content.content().readableBytes();
             discarding = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
+            if (!discarding || discarded > 4L * server.gateway().config().getSocketMaxPayload()) {
+                discarding = false;
+                ctx.close();
+            }
             return;
         }
         if (current != null) {
             if (msg instanceof HttpContent content) {
                 if (body.readableBytes() + content.content().readableBytes() > server.gateway().config().getSocketMaxPayload()) {
                     discarding = !(msg instanceof LastHttpContent);
+                    discarded = 0;
                     ReferenceCountUtil.release(msg);
                     reset();
                     respond(ctx, null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "{\"code\":3,\"message\":\"Bad request\"}",
-                            "application/json", true);
+                            "application/json", !discarding);
                     return;
                 }
                 body.writeBytes(content.content());

@@ -6,6 +6,8 @@ import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.netty.channel.Channel;
 import io.pgrealtime.gateway.GatewayService;
+import io.pgrealtime.gateway.transport.http.HttpLimits;
+import io.pgrealtime.gateway.transport.http.RequestHeaderDeadline;
 import io.pgrealtime.gateway.transport.socketio.EngineIoHandler;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -17,9 +19,11 @@ import jakarta.inject.Singleton;
 @Singleton
 public class RealtimeNettyCustomizer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
     private final Provider<GatewayService> gateway;
+    private final HttpLimits limits;
 
-    public RealtimeNettyCustomizer(Provider<GatewayService> gateway) {
+    public RealtimeNettyCustomizer(Provider<GatewayService> gateway, HttpLimits limits) {
         this.gateway = gateway;
+        this.limits = limits;
     }
 
     @Override
@@ -49,6 +53,8 @@ public class RealtimeNettyCustomizer implements BeanCreatedEventListener<NettySe
             GatewayService g = gateway.get();
             channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "pgrt-upgrade",
                     new WebSocketUpgradeHandler(g.gateway()));
+            channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "pgrt-header-deadline",
+                    new RequestHeaderDeadline(limits.requestHeaderTimeout()));
             if (g.socketIo() != null) {
                 channel.pipeline().addAfter("pgrt-upgrade", "pgrt-engineio", new EngineIoHandler(g.socketIo()));
             }

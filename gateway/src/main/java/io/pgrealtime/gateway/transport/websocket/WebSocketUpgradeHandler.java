@@ -45,8 +45,14 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
 
     private final Gateway gateway;
     private HttpRequest pending;
-    /** The rest of a request already answered (refused): its content is dropped up to its end, never passed on. */
+    /**
+     * The rest of a request already answered (refused): its content is dropped up to its end, never
+     * passed on, and the connection is closed then (closing while the client still sends would reset
+     * it before it reads the answer). At most {@link #MAX_DISCARD} bytes are read that way.
+     */
     private boolean discarding;
+    private long discarded;
+    static final long MAX_DISCARD = 1024 * 1024;
 
     public WebSocketUpgradeHandler(Gateway gateway) {
         this.gateway = gateway;
@@ -54,9 +60,14 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (discarding && msg instanceof HttpContent && !(msg instanceof HttpRequest)) {
+        if (discarding && msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
+            discarded += content.content().readableBytes();
             discarding = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
+            if (!discarding || discarded > MAX_DISCARD) {
+                discarding = false;
+                ctx.close();
+            }
             return;
         }
         if (pending != null) {
@@ -74,15 +85,19 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         if (msg instanceof HttpRequest req && isOurs(req)) {
             if (gateway.isDraining()) {
                 discarding = !(msg instanceof LastHttpContent);
+                discarded = 0;
                 ReferenceCountUtil.release(msg);
-                reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "SHUTTING_DOWN", "this node is shutting down; connect to another");
+                reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "SHUTTING_DOWN", "this node is shutting down; connect to another",
+                        !discarding);
                 return;
             }
             if (!isUpgrade(req)) {
                 // 426 Upgrade Required (RFC 9110 §15.5.22) names what the client must do.
                 discarding = !(msg instanceof LastHttpContent);
+                discarded = 0;
                 ReferenceCountUtil.release(msg);
-                reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "INVALID_MESSAGE", "expected a WebSocket upgrade request");
+                reject(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "INVALID_MESSAGE", "expected a WebSocket upgrade request",
+                        !discarding);
                 return;
             }
             if (msg instanceof HttpContent content && content instanceof LastHttpContent) {
@@ -190,15 +205,27 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     }
 
     private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String code, String message) {
+        reject(ctx, status, code, message, true);
+    }
+
+    /** Answers with a JSON error; closes once it is written, or (closeNow false) when the request's body has been read. */
+    private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String code, String message, boolean closeNow) {
         byte[] body = ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        // The connection ends after this answer either way; a 426 also names the protocol to upgrade to.
         if (status.code() == HttpResponseStatus.UPGRADE_REQUIRED.code()) {
             res.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            res.headers().set(HttpHeaderNames.CONNECTION, "Upgrade, close");
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        if (closeNow) {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(res);
+        }
     }
 }

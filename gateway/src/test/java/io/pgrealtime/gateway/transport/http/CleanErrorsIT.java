@@ -46,7 +46,7 @@ class CleanErrorsIT {
     @BeforeAll
     static void start(TestDatabase db, TestRedis redis) {
         fx = new GatewayFixture(db, redis);
-        node = fx.startNode("clean-errors");
+        node = fx.startNode("clean-errors", java.util.Map.of("gateway.http.request-header-timeout", "2s"));
     }
 
     @AfterAll
@@ -134,6 +134,40 @@ class CleanErrorsIT {
             out.flush();
             return closeStatus(new DataInputStream(in));
         }
+    }
+
+    @Test
+    void aClientTricklingItsHeadersIsDisconnectedAtTheDeadline() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            long t0 = System.nanoTime();
+            out.write("GET /realtime HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            int read = 0;
+            try {
+                for (int i = 0; i < 8 && read >= 0; i++) {
+                    // One header line a second, never the blank line that ends them.
+                    out.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    s.setSoTimeout(1_000);
+                    try {
+                        read = s.getInputStream().read();
+                    } catch (java.net.SocketTimeoutException stillOpen) {
+                        read = 0;
+                    }
+                }
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            long heldMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(read).as("connection closed by the server").isEqualTo(-1);
+            assertThat(heldMillis).isBetween(1_500L, 5_000L);
+        }
+        // A normal client right after is served.
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.getPort() + "/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertQuietLog();
     }
 
     private static String readHeaders(InputStream in) throws IOException {

@@ -1,4 +1,4 @@
-package io.pgrealtime.relay.replication;
+package io.pgrealtime.relay.pgoutput;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.pgrealtime.relay;
+package io.pgrealtime.relay.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

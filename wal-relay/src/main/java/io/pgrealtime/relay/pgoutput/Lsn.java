@@ -1,4 +1,4 @@
-package io.pgrealtime.relay.replication;
+package io.pgrealtime.relay.pgoutput;
 
 import java.util.Locale;
 
