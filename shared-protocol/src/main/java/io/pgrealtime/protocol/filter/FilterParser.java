@@ -20,17 +20,42 @@ import static io.pgrealtime.protocol.filter.FilterError.UNSUPPORTED_OPERATOR;
  *  "$or": [{"owner_id": "u1"}, {"is_public": true}]}
  * }</pre>
  *
- * <p>Checks shape only (operators, value kinds, limits); columns and types are checked by
+ * <p>Checks shape only (operators, value kinds, and the limits below: depth, condition count,
+ * {@code in} list size, like pattern length, string size); columns and types are checked by
  * {@link FilterValidator} against a table. All problems are collected before throwing. Stateless
  * and thread-safe from the caller's view (each call uses its own state).
  */
 public final class FilterParser {
-    /** Deepest nesting of filter objects; the top-level object is depth 1. */
+    /**
+     * Deepest nesting of filter objects; the top-level object is depth 1 and each {@code $and} or
+     * {@code $or} element one deeper. A deeper filter is refused with {@code INVALID_VALUE} at
+     * {@code $}.
+     */
     public static final int MAX_DEPTH = 8;
-    /** Most conditions (operator applications) in one filter. */
-    public static final int MAX_CONDITIONS = 100;
-    /** Most values in one {@code in} list. */
-    public static final int MAX_IN_VALUES = 1000;
+    /**
+     * Most conditions (operator applications; {@code {"gt":1,"lt":5}} counts 2) in one filter, at
+     * all depths together. More are refused with {@code INVALID_VALUE} at {@code $}.
+     */
+    public static final int MAX_CONDITIONS = 64;
+    /**
+     * Most values in one literal {@code in} list; a longer list is refused with
+     * {@code INVALID_VALUE} at the {@code in}. A list claim bound into an {@code in} is not limited
+     * (it comes from the token, not from the client).
+     */
+    public static final int MAX_IN_VALUES = 100;
+    /**
+     * Longest {@code like}/{@code ilike} pattern, in characters (code points, escapes included).
+     * A longer one is refused with {@code INVALID_VALUE} at the operator, here and, for patterns
+     * bound from claims, by {@link FilterValidator}. Matching is linear in the row value's length
+     * for any pattern; the limit bounds the factor.
+     */
+    public static final int MAX_LIKE_PATTERN_LENGTH = 256;
+    /**
+     * Longest string operand of any operator, in UTF-8 bytes (4 KiB). A longer one is refused with
+     * {@code INVALID_VALUE} at the value, here and, for values bound from claims, by
+     * {@link FilterValidator}.
+     */
+    public static final int MAX_STRING_BYTES = 4096;
 
     private static final String OPERATORS = "eq, neq, gt, gte, lt, lte, in, like, ilike, between, is";
 
@@ -160,7 +185,7 @@ public final class FilterParser {
 
     private Filter in(String column, JsonNode value, String at) {
         if (Placeholders.claimName(value) != null) {
-            return count() ? new Filter.In(column, List.of(value), at) : null;
+            return withinSize(value, at) && count() ? new Filter.In(column, List.of(value), at) : null;
         }
         if (!value.isArray() || value.isEmpty()) {
             error(at, INVALID_VALUE, "in needs a non-empty array of values");
@@ -195,7 +220,8 @@ public final class FilterParser {
             error(at, INVALID_VALUE, op + " needs a string pattern");
             return null;
         }
-        String problem = Placeholders.claimName(value) == null ? LikePattern.problem(value.textValue()) : null;
+        String problem = Placeholders.claimName(value) == null
+                ? LikePattern.problem(value.textValue()) : stringProblem(value.textValue());
         if (problem != null) {
             error(at, INVALID_VALUE, problem);
             return null;
@@ -228,7 +254,42 @@ public final class FilterParser {
                     : "expected a string, number or boolean");
             return false;
         }
+        return withinSize(value, at);
+    }
+
+    /** Whether a string value is within {@link #MAX_STRING_BYTES}; records an error if not. */
+    private boolean withinSize(JsonNode value, String at) {
+        String problem = value.isTextual() ? stringProblem(value.textValue()) : null;
+        if (problem != null) {
+            error(at, INVALID_VALUE, problem);
+            return false;
+        }
         return true;
+    }
+
+    /** Null if the string operand is within {@link #MAX_STRING_BYTES}, else the message. */
+    static String stringProblem(String value) {
+        // Cheap bound first: a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars).
+        if (value.length() <= MAX_STRING_BYTES / 3) {
+            return null;
+        }
+        long bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes <= MAX_STRING_BYTES ? null
+                : "a string value may be at most " + MAX_STRING_BYTES + " bytes (UTF-8); this one has " + bytes;
     }
 
     /** Counts one condition; false (and one error) once the limit is passed. */

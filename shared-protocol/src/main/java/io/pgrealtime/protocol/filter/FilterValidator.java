@@ -21,8 +21,11 @@ import static io.pgrealtime.protocol.filter.FilterError.UNSUPPORTED_OPERATOR;
  *   <li>{@code UNSUPPORTED_OPERATOR} at the operator's path: the column's type lacks the operator
  *       (see {@link ColumnType});</li>
  *   <li>{@code INVALID_VALUE} at the value's path ({@code x.in[2]}, {@code x.between[1]}): the value
- *       does not coerce to the column's type, {@code is: true/false} on a non-boolean column, or a
- *       malformed like pattern.</li>
+ *       does not coerce to the column's type, {@code is: true/false} on a non-boolean column, a
+ *       malformed like pattern, a like pattern longer than
+ *       {@link FilterParser#MAX_LIKE_PATTERN_LENGTH}, or a string longer than
+ *       {@link FilterParser#MAX_STRING_BYTES} (the limits matter for values bound from claims,
+ *       which the parser has not seen).</li>
  * </ul>
  * Placeholder values are not type-checked (their claims are unknown); bind first to check them.
  * Thread-safe.
@@ -48,7 +51,7 @@ public final class FilterValidator {
 
     /**
      * The problems, in filter order; empty when the filter is valid. With a null schema only what
-     * needs no table is checked (like patterns).
+     * needs no table is checked (like patterns, string sizes).
      */
     public static List<FilterError> check(Filter filter, TableSchema schema) {
         FilterValidator v = new FilterValidator(schema);
@@ -76,6 +79,9 @@ public final class FilterValidator {
                 }
                 return;
             }
+        }
+        if (!withinSize(c)) {
+            return;
         }
         if (c instanceof Filter.Compare cmp) {
             if (supports(type, c, cmp.op().isOrdering())) {
@@ -112,6 +118,42 @@ public final class FilterValidator {
             if (problem != null) {
                 errors.add(new FilterError(like.path(), INVALID_VALUE, problem));
             }
+        }
+    }
+
+    /**
+     * Whether every string operand is within {@link FilterParser#MAX_STRING_BYTES} (values bound from
+     * claims have not been through the parser); records an error per oversize value. Like patterns
+     * other than placeholders are held to the stricter pattern length by {@link LikePattern#problem}.
+     */
+    private boolean withinSize(Filter.Condition c) {
+        int before = errors.size();
+        if (c instanceof Filter.Compare cmp) {
+            size(cmp.value(), c.path(), -1);
+        } else if (c instanceof Filter.In in) {
+            for (int i = 0; i < in.values().size(); i++) {
+                size(in.values().get(i), c.path(), i);
+            }
+        } else if (c instanceof Filter.Between b) {
+            size(b.low(), c.path(), 0);
+            size(b.high(), c.path(), 1);
+        } else if (c instanceof Filter.Like like && Placeholders.claimName(like.pattern()) != null) {
+            size(like.pattern(), c.path(), -1);
+        }
+        return errors.size() == before;
+    }
+
+    private void size(JsonNode value, String path, int index) {
+        if (value.isTextual()) {
+            size(value.textValue(), path, index);
+        }
+    }
+
+    /** Records an error at {@code path}, or at its element {@code index} when not negative. */
+    private void size(String value, String path, int index) {
+        String problem = FilterParser.stringProblem(value);
+        if (problem != null) {
+            errors.add(new FilterError(index < 0 ? path : path + "[" + index + "]", INVALID_VALUE, problem));
         }
     }
 

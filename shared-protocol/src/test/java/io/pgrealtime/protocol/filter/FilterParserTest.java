@@ -201,9 +201,9 @@ class FilterParserTest {
     }
 
     @Test
-    void atMostOneHundredConditions() {
-        assertThat(parse(conditions(100)).columns()).hasSize(100);
-        assertThat(errors(() -> parse(conditions(101)))).singleElement()
+    void atMostSixtyFourConditions() {
+        assertThat(parse(conditions(64)).columns()).hasSize(64);
+        assertThat(errors(() -> parse(conditions(65)))).singleElement()
                 .satisfies(e -> assertThat(e.field()).isEqualTo("$"))
                 .satisfies(e -> assertThat(e.code()).isEqualTo(INVALID_VALUE));
         assertThat(errors(() -> parse(conditions(500)))).hasSize(1);
