@@ -62,7 +62,11 @@ class ClusterIT {
             cb.awaitType("ack");
             ca.send("{\"type\":\"broadcast\",\"channel\":\"broadcast:chat\",\"event\":\"message\",\"payload\":{\"message\":\"Hello World\",\"user\":\"john\"}}");
             JsonNode got = cb.awaitType("broadcast");
-            assertThat(got.toString()).isEqualTo("{\"type\":\"broadcast\",\"channel\":\"broadcast:chat\",\"event\":\"message\","
+            // A client's broadcast names its sender (issue 10: it must not pass for a server broadcast).
+            assertThat(got.path("sender").path("user_id").asText()).isEqualTo("ba");
+            assertThat(got.path("sender").path("id").asText()).isNotBlank();
+            assertThat(((com.fasterxml.jackson.databind.node.ObjectNode) got.deepCopy()).without("sender").toString())
+                    .isEqualTo("{\"type\":\"broadcast\",\"channel\":\"broadcast:chat\",\"event\":\"message\","
                     + "\"payload\":{\"message\":\"Hello World\",\"user\":\"john\"}}");
             assertThat(ca.drain(Duration.ofMillis(600))).as("sender excluded").noneMatch(m -> "broadcast".equals(m.path("type").asText()));
             ca.send("{\"type\":\"broadcast\",\"channel\":\"broadcast:chat\",\"event\":\"echo\",\"payload\":{},\"self\":true,\"ref\":\"s\"}");

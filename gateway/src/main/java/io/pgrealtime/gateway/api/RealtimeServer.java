@@ -3,8 +3,8 @@ package io.pgrealtime.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrealtime.gateway.Gateway;
 import io.pgrealtime.gateway.auth.Principal;
+import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.presence.PresenceMember;
-import io.pgrealtime.gateway.transport.socketio.SocketIoWire;
 
 import java.util.List;
 import java.util.Map;
@@ -19,25 +19,27 @@ import java.util.stream.Collectors;
 public final class RealtimeServer {
     private final Gateway gateway;
     private final Map<String, MessageHandler> handlers = new ConcurrentHashMap<>();
-    private final Map<String, RoomValidator> validators = new ConcurrentHashMap<>();
 
     public RealtimeServer(Gateway gateway) {
         this.gateway = gateway;
     }
 
-    /** Emits {@code event} with {@code payload} to every member of a room, on every node. */
+    /**
+     * Emits {@code event} with {@code payload} to every member of a room, on every node (Socket.IO:
+     * the bare event; raw {@code broadcast:{room}}: a broadcast without a sender).
+     */
     public void broadcastToRoom(String room, String event, JsonNode payload) {
-        gateway.broadcasts().publish(null, room, SocketIoWire.PLAIN_PREFIX + event, payload, true);
+        gateway.broadcasts().emit(room, event, payload);
     }
 
     /** Emits {@code event} to every Socket.IO connection on every node. */
     public void broadcastToAll(String event, JsonNode payload) {
-        gateway.broadcasts().publish(null, SocketIoWire.ALL_TOPIC, SocketIoWire.PLAIN_PREFIX + event, payload, true);
+        gateway.broadcasts().emit(RoomPolicy.ALL_SOCKETS, event, payload);
     }
 
     /** Emits {@code event} to every connection of one user (its room {@code user:{userId}}), on every node. */
     public void sendToUser(String userId, String event, JsonNode payload) {
-        gateway.broadcasts().publish(null, "user:" + userId, SocketIoWire.PLAIN_PREFIX + event, payload, true);
+        gateway.broadcasts().emit(RoomPolicy.userRoom(userId), event, payload);
     }
 
     /** Members of a room across nodes, oldest first. */
@@ -53,10 +55,10 @@ public final class RealtimeServer {
         return getRoomMemberCount(room) > 0;
     }
 
-    /** Rooms with members, excluding the automatic {@code user:} rooms, with their member counts. */
+    /** Rooms with members, excluding the server's reserved rooms ({@link RoomPolicy}), with their member counts. */
     public Map<String, Long> getCustomRooms() {
         return gateway.presenceManager().rooms().join().entrySet().stream()
-                .filter(e -> !e.getKey().startsWith("user:"))
+                .filter(e -> !RoomPolicy.isReserved(e.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new));
     }
 
@@ -65,23 +67,25 @@ public final class RealtimeServer {
         handlers.put(event, handler);
     }
 
-    /** Decides who may join rooms whose name starts with {@code prefix} (the longest matching prefix wins). */
+    /**
+     * Decides who may join rooms whose name starts with {@code prefix} (the longest matching prefix
+     * wins), on both transports: Socket.IO {@code room:join}/{@code join}/{@code room:message}, raw
+     * {@code broadcast:} and {@code presence:} subscribes and raw {@code broadcast}s. The server's
+     * reserved rooms stay closed whatever a validator says ({@link RoomPolicy}).
+     */
     public void registerRoomValidator(String prefix, RoomValidator validator) {
-        validators.put(prefix, validator);
+        gateway.broadcasts().rooms().registerValidator(prefix, validator::mayJoin);
     }
 
     public MessageHandler handler(String event) {
         return handlers.get(event);
     }
 
-    /** Whether a principal may join a room: the most specific validator decides; rooms without one are open. */
+    /**
+     * Whether a principal may join a room: never a reserved room; otherwise the most specific
+     * validator decides, and rooms without one are open.
+     */
     public boolean mayJoin(Principal p, String room) {
-        String best = null;
-        for (String prefix : validators.keySet()) {
-            if (room.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
-                best = prefix;
-            }
-        }
-        return best == null || validators.get(best).mayJoin(p, room);
+        return gateway.broadcasts().rooms().mayJoin(p, room);
     }
 }

@@ -21,14 +21,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code self}. Messages travel through the {@link Broker} (at-most-once, ordered per publisher);
  * this class keeps the local subscribers and asks the broker for a topic while it has any.
  *
- * <p>Envelope on the broker: a JSON object {@code {from, user, self, topic, event, payload}}.
+ * <p>Envelope on the broker: a JSON object {@code {from, user, self, server, topic, event, payload}}.
  * Every node decodes it once and encodes it once per wire (raw WebSocket, Socket.IO) of its
  * local subscribers, so clients of both protocols in one room see each other's messages.
+ * {@code server} marks an event of the server-side API ({@link #emit}); it is a field of its own,
+ * never part of the event name or topic, so no client input can set it (issue 10: a client event
+ * named {@code "!x"} used to be delivered as the server's bare {@code x}).
+ *
+ * <p>Which rooms clients may address is {@link #rooms()}'s rule; the transports check it before
+ * calling {@link #subscribe} or {@link #publish} for a client.
  */
 public final class BroadcastChannels {
     private final Broker broker;
     private final String channelPrefix;
     private final Map<String, Set<ClientSession>> local = new ConcurrentHashMap<>();
+    private final RoomPolicy rooms = new RoomPolicy();
 
     /**
      * @param broker        the node's broker
@@ -37,6 +44,11 @@ public final class BroadcastChannels {
     public BroadcastChannels(Broker broker, String channelPrefix) {
         this.broker = broker;
         this.channelPrefix = channelPrefix;
+    }
+
+    /** The node's rule for the rooms and event names clients may use (with its room validators). */
+    public RoomPolicy rooms() {
+        return rooms;
     }
 
     /** Subscribes a session; completes when this node receives the topic from every node. */
@@ -72,11 +84,25 @@ public final class BroadcastChannels {
     }
 
     /**
-     * Sends a message to a topic on every node.
+     * Sends a message to a topic on every node. Subscribers receive it as a room message (raw: a
+     * {@code broadcast} with its sender; Socket.IO: {@code room:{event}} with {@code sender}, or
+     * {@code direct} with {@code from} on a {@code socket:} topic).
      *
      * @param sender the publishing session (excluded from delivery unless {@code self}), or null
      */
     public void publish(ClientSession sender, String topic, String event, JsonNode payload, boolean self) {
+        send(sender, topic, event, payload, self, false);
+    }
+
+    /**
+     * Sends an event of the server-side API to a topic on every node, delivered to every subscriber
+     * in the wire's server shape ({@link ServerEventWire}; Socket.IO: the bare event name).
+     */
+    public void emit(String topic, String event, JsonNode payload) {
+        send(null, topic, event, payload, true, true);
+    }
+
+    private void send(ClientSession sender, String topic, String event, JsonNode payload, boolean self, boolean server) {
         if (event == null || event.isBlank()) {
             throw new GatewayException(ErrorCode.INVALID_MESSAGE, "missing field 'event'");
         }
@@ -91,6 +117,9 @@ public final class BroadcastChannels {
             }
         }
         env.put("self", self);
+        if (server) {
+            env.put("server", true);
+        }
         broker.publish(channelPrefix + topic, env.toString());
     }
 
@@ -101,10 +130,11 @@ public final class BroadcastChannels {
 
     /** Delivers a broadcast locally only (every node calls this for database broadcasts it reads itself). */
     public void deliverLocal(String topic, String event, JsonNode payload) {
-        deliver(topic, event, payload, null, null, true);
+        deliver(topic, event, payload, null, null, true, false);
     }
 
-    private void deliver(String topic, String event, JsonNode payload, String from, String user, boolean self) {
+    private void deliver(String topic, String event, JsonNode payload, String from, String user, boolean self,
+            boolean server) {
         Set<ClientSession> set = local.get(topic);
         if (set == null || set.isEmpty()) {
             return;
@@ -114,7 +144,9 @@ public final class BroadcastChannels {
             if (!self && s.id().equals(from)) {
                 continue;
             }
-            byte[] m = encoded.computeIfAbsent(s.wire(), w -> w.broadcast(topic, event, payload, user, from));
+            byte[] m = encoded.computeIfAbsent(s.wire(), w -> server
+                    ? serverEvent(w, topic, event, payload)
+                    : w.broadcast(topic, event, payload, user, from));
             s.send(m);
         }
     }
@@ -135,9 +167,24 @@ public final class BroadcastChannels {
         } catch (Exception e) {
             return true;
         }
-        deliver(topic, env.path("event").asText(), env.get("payload"), env.path("from").asText(null),
-                env.path("user").asText(null), env.path("self").asBoolean(false));
+        String event = env.path("event").asText();
+        String from = env.path("from").asText(null);
+        boolean server = env.path("server").asBoolean(false);
+        if (!server && from == null && event.startsWith(RoomPolicy.LEGACY_SERVER_MARKER)) {
+            // A server emit from a node of the earlier version (rolling upgrade): it marked them in
+            // the name. Only envelopes without a sender count; those never come from a client.
+            server = true;
+            event = event.substring(RoomPolicy.LEGACY_SERVER_MARKER.length());
+        }
+        deliver(topic, event, env.get("payload"), from, env.path("user").asText(null), env.path("self").asBoolean(false),
+                server);
         return true;
+    }
+
+    private static byte[] serverEvent(Wire w, String topic, String event, JsonNode payload) {
+        return w instanceof ServerEventWire sw
+                ? sw.serverEvent(topic, event, payload)
+                : w.broadcast(topic, event, payload, null, null);
     }
 
     /** Removes a closed session from every topic. */

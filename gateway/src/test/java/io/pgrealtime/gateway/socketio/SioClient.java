@@ -98,6 +98,48 @@ final class SioClient implements AutoCloseable {
         return await(name, Duration.ofSeconds(10));
     }
 
+    /**
+     * Every event up to and including the first that matches {@code last}, in arrival order: what
+     * arrived before a marker message (the caller asserts on their content).
+     */
+    java.util.List<Event> until(java.util.function.Predicate<Event> last, Duration timeout) {
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching event within " + timeout + "; got " + out);
+            }
+            try {
+                Event e = events.poll(left, TimeUnit.NANOSECONDS);
+                if (e != null) {
+                    out.add(e);
+                    if (last.test(e)) {
+                        return out;
+                    }
+                }
+            } catch (InterruptedException ex) {
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
+    /** Every event received until none arrives for {@code quiet}. */
+    java.util.List<Event> drain(Duration quiet) {
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        while (true) {
+            try {
+                Event e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    return out;
+                }
+                out.add(e);
+            } catch (InterruptedException ex) {
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
     @Override
     public void close() {
         socket.close();

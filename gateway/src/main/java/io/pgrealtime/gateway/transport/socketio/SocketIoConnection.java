@@ -6,6 +6,7 @@ import io.pgrealtime.gateway.Gateway;
 import io.pgrealtime.gateway.api.RealtimeServer;
 import io.pgrealtime.gateway.auth.AuthException;
 import io.pgrealtime.gateway.auth.Principal;
+import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.session.ClientSession;
 import io.pgrealtime.gateway.transport.socketio.codec.SocketDecoder;
 import io.pgrealtime.gateway.transport.socketio.codec.SocketEncoder;
@@ -138,12 +139,17 @@ final class SocketIoConnection {
         hello.put("userId", userId);
         hello.put("socketId", s.id());
         s.send(SocketIoWire.event("connected", hello));
-        // Automatic rooms: the user's, the socket's own (for direct messages), and everyone's.
+        // Automatic rooms: the user's, the socket's own (for direct messages), and everyone's. They
+        // are reserved (RoomPolicy): clients can neither join, leave nor send to them.
         if (userId != null) {
-            gateway.broadcasts().subscribe(s, "user:" + userId, new BroadcastChannel("user:" + userId));
+            automatic(s, RoomPolicy.userRoom(userId));
         }
-        gateway.broadcasts().subscribe(s, "socket:" + s.id(), new BroadcastChannel("socket:" + s.id()));
-        gateway.broadcasts().subscribe(s, SocketIoWire.ALL_TOPIC, new BroadcastChannel(SocketIoWire.ALL_TOPIC));
+        automatic(s, RoomPolicy.socketRoom(s.id()));
+        automatic(s, RoomPolicy.ALL_SOCKETS);
+    }
+
+    private void automatic(ClientSession s, String room) {
+        gateway.broadcasts().subscribe(s, room, new BroadcastChannel(room));
     }
 
     /** Sends the ack for {@code ackId} with one argument. */

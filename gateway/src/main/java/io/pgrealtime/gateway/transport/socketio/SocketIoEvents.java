@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.gateway.Gateway;
 import io.pgrealtime.gateway.api.MessageHandler;
 import io.pgrealtime.gateway.api.RealtimeServer;
+import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
 import io.pgrealtime.gateway.session.ClientSession;
@@ -35,12 +36,14 @@ final class SocketIoEvents {
 
     private final Gateway gateway;
     private final RealtimeServer api;
+    private final RoomPolicy rooms;
     private final ClientSession session;
     private final BiConsumer<Integer, JsonNode> ack;
 
     SocketIoEvents(Gateway gateway, RealtimeServer api, ClientSession session, BiConsumer<Integer, JsonNode> ack) {
         this.gateway = gateway;
         this.api = api;
+        this.rooms = gateway.broadcasts().rooms();
         this.session = session;
         this.ack = ack;
     }
@@ -252,10 +255,11 @@ final class SocketIoEvents {
 
     private void roomJoin(String room, JsonNode state, Integer ackId, boolean legacy) {
         new BroadcastChannel(room); // validates the room name (ChannelException → INVALID_CHANNEL)
-        if (room.startsWith("user:") || room.startsWith("socket:") || room.equals(SocketIoWire.ALL_TOPIC)
-                || !api.mayJoin(session.principal(), room)) {
-            reply(ackId, legacy ? Json.object().put("success", false).put("message", "may not join " + room)
-                    : error("PERMISSION_DENIED", "may not join room " + room, null));
+        try {
+            rooms.checkJoin(session.principal(), room);
+        } catch (GatewayException e) {
+            reply(ackId, legacy ? Json.object().put("success", false).put("message", e.getMessage())
+                    : error(code(e), e.getMessage(), null));
             return;
         }
         gateway.broadcasts().subscribe(session, room, new BroadcastChannel(room)).whenComplete((v, err) ->
@@ -264,7 +268,10 @@ final class SocketIoEvents {
     }
 
     private void roomLeave(String room, Integer ackId) {
-        gateway.broadcasts().unsubscribe(session, new BroadcastChannel(room));
+        BroadcastChannel channel = new BroadcastChannel(room);
+        // Leaving user:/socket:/__all__ would cut the connection off from direct and the server API.
+        RoomPolicy.checkNotReserved(room);
+        gateway.broadcasts().unsubscribe(session, channel);
         gateway.presence().leave(session, new PresenceChannel(room));
         reply(ackId, success().put("room", room));
     }
@@ -272,7 +279,12 @@ final class SocketIoEvents {
     private void roomMessage(JsonNode p, Integer ackId) {
         String room = text(p, "room");
         String event = text(p, "event");
-        if (!session.subscriptions().containsKey(new BroadcastChannel(room).name())) {
+        BroadcastChannel channel = new BroadcastChannel(room);
+        // Before the membership test: every socket is a member of its automatic rooms (issue 10:
+        // room:message to __all__ reached every client).
+        rooms.checkJoin(session.principal(), room);
+        RoomPolicy.checkEvent(event);
+        if (!session.subscriptions().containsKey(channel.name())) {
             throw new GatewayException(ErrorCode.FORBIDDEN, "join room " + room + " before sending to it");
         }
         // The sender gets its own message too: a chat UI shows it when it arrives.
@@ -321,7 +333,10 @@ final class SocketIoEvents {
     private void direct(JsonNode p, Integer ackId) {
         String target = text(p, "socketId");
         String event = text(p, "event");
-        gateway.broadcasts().publish(session, "socket:" + target, event, p.has("payload") ? p.get("payload") : Json.object(),
+        RoomPolicy.checkEvent(event);
+        BroadcastChannel to = new BroadcastChannel(RoomPolicy.socketRoom(target)); // validates the id
+        // Delivered as direct {from, event, payload}: the wire wraps every message that has a sender.
+        gateway.broadcasts().publish(session, to.topic(), event, p.has("payload") ? p.get("payload") : Json.object(),
                 false);
         reply(ackId, success());
     }

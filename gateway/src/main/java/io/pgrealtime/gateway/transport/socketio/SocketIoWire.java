@@ -3,6 +3,8 @@ package io.pgrealtime.gateway.transport.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrealtime.gateway.channel.RoomPolicy;
+import io.pgrealtime.gateway.channel.ServerEventWire;
 import io.pgrealtime.gateway.presence.PresenceMember;
 import io.pgrealtime.gateway.session.Wire;
 import io.pgrealtime.gateway.subscription.TableSubscription;
@@ -19,12 +21,8 @@ import java.util.List;
  * ({@code 42["event",{…}]}: Engine.IO MESSAGE + Socket.IO EVENT on the default namespace), so the
  * same bytes serve as a WebSocket frame and as a polling record.
  */
-public final class SocketIoWire implements Wire {
+public final class SocketIoWire implements Wire, ServerEventWire {
     public static final SocketIoWire INSTANCE = new SocketIoWire();
-    /** Topic every Socket.IO session joins, for {@code broadcastToAll}. */
-    public static final String ALL_TOPIC = "__all__";
-    /** Prefix of topics whose messages are emitted as their bare event name (server API, direct). */
-    public static final String PLAIN_PREFIX = "!";
 
     private SocketIoWire() {
     }
@@ -106,23 +104,26 @@ public final class SocketIoWire implements Wire {
         return key;
     }
 
+    /**
+     * A message on a topic. From a client (a sender): {@code direct {from, event, payload}} on its
+     * target's {@code socket:} room, {@code room:{event} {room, event, sender, payload}} anywhere
+     * else, so a client's message never arrives under a server event name. Without a sender (a
+     * database broadcast, {@code realtime.send}): the bare event in the server's reserved rooms,
+     * {@code room:{event}} in the others.
+     */
     @Override
     public byte[] broadcast(String topic, String event, JsonNode payload, String senderUserId, String senderConnectionId) {
-        if (topic.startsWith(PLAIN_PREFIX) || topic.startsWith("user:") || topic.equals(ALL_TOPIC)
-                || topic.startsWith("socket:")) {
-            if (event.startsWith(PLAIN_PREFIX)) {
-                return event(event.substring(1), payload);
-            }
-            if (topic.startsWith("socket:") && senderConnectionId != null) {
-                ObjectNode o = Json.object();
-                ObjectNode from = o.putObject("from");
-                from.put("userId", senderUserId);
-                from.put("socketId", senderConnectionId);
-                o.put("event", event);
-                o.set("payload", payload);
-                return event("direct", o);
-            }
+        if (senderConnectionId == null && RoomPolicy.isReserved(topic)) {
             return event(event, payload);
+        }
+        if (senderConnectionId != null && topic.startsWith(RoomPolicy.SOCKET_PREFIX)) {
+            ObjectNode o = Json.object();
+            ObjectNode from = o.putObject("from");
+            from.put("userId", senderUserId);
+            from.put("socketId", senderConnectionId);
+            o.put("event", event);
+            o.set("payload", payload);
+            return event("direct", o);
         }
         ObjectNode o = Json.object();
         o.put("room", topic);
@@ -132,6 +133,12 @@ public final class SocketIoWire implements Wire {
         sender.put("socketId", senderConnectionId);
         o.set("payload", payload);
         return event("room:" + event, o);
+    }
+
+    /** An event of the server-side API: the bare event name, whatever the room. */
+    @Override
+    public byte[] serverEvent(String topic, String event, JsonNode payload) {
+        return event(event, payload);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pgrealtime.gateway.transport.websocket;
 import io.pgrealtime.gateway.Gateway;
 import io.pgrealtime.gateway.auth.AuthException;
 import io.pgrealtime.gateway.auth.Principal;
+import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.protocol.ClientMessage;
 import io.pgrealtime.gateway.protocol.ClientMessageDecoder;
 import io.pgrealtime.gateway.protocol.ErrorCode;
@@ -13,7 +14,6 @@ import io.pgrealtime.gateway.session.CloseStatus;
 import io.pgrealtime.gateway.session.RateLimiter;
 import io.pgrealtime.gateway.subscription.TableChannels;
 import io.pgrealtime.gateway.subscription.TableSubscription;
-import io.pgrealtime.gateway.transport.socketio.SocketIoWire;
 import io.pgrealtime.protocol.BroadcastChannel;
 import io.pgrealtime.protocol.Channel;
 import io.pgrealtime.protocol.PresenceChannel;
@@ -34,6 +34,7 @@ final class RawProtocolSession {
 
     private final Gateway gateway;
     private final ClientSession session;
+    private final RoomPolicy rooms;
     private final RateLimiter rate;
     private final Runnable tokenRenewed;
     private final java.util.concurrent.Executor loop;
@@ -46,6 +47,7 @@ final class RawProtocolSession {
         this.loop = loop;
         this.gateway = gateway;
         this.session = session;
+        this.rooms = gateway.broadcasts().rooms();
         this.rate = new RateLimiter(gateway.config().getMessagesPerMinute());
         this.tokenRenewed = tokenRenewed;
     }
@@ -113,7 +115,8 @@ final class RawProtocolSession {
             if (!(channel instanceof BroadcastChannel topic)) {
                 throw new GatewayException(ErrorCode.INVALID_CHANNEL, "broadcast goes to a broadcast: channel");
             }
-            checkTopic(topic.topic());
+            rooms.checkJoin(session.principal(), topic.topic());
+            RoomPolicy.checkEvent(b.event());
             gateway.broadcasts().publish(session, topic, b.event(), b.payload(), b.self());
             if (b.ref() != null) {
                 session.send(ServerMessages.ack(topic.name(), "sent", b.ref(), null));
@@ -145,7 +148,7 @@ final class RawProtocolSession {
                 }
             });
         } else if (channel instanceof BroadcastChannel topic) {
-            checkTopic(topic.topic());
+            rooms.checkJoin(session.principal(), topic.topic());
             if (s.filter() != null || s.since() != null) {
                 throw new GatewayException(ErrorCode.INVALID_MESSAGE, "filter and since apply to table channels only");
             }
@@ -159,19 +162,10 @@ final class RawProtocolSession {
                 }
             });
         } else if (channel instanceof PresenceChannel room) {
+            rooms.checkJoin(session.principal(), room.room());
             checkLimit(room.name());
             gateway.presence().join(session, room, s.state(), () ->
                     session.send(ServerMessages.ack(room.name(), "subscribed", s.ref(), null)));
-        }
-    }
-
-    /** The automatic rooms of Socket.IO are private: a user's own room only, nobody else's socket. */
-    private void checkTopic(String topic) {
-        String user = session.principal().userId();
-        boolean ownUserRoom = user != null && topic.equals("user:" + user);
-        if ((topic.startsWith("user:") && !ownUserRoom) || topic.startsWith("socket:")
-                || topic.equals(SocketIoWire.ALL_TOPIC)) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "channel broadcast:" + topic + " is private");
         }
     }
 
@@ -194,8 +188,10 @@ final class RawProtocolSession {
                 return;
             }
         } else if (channel instanceof BroadcastChannel topic) {
+            RoomPolicy.checkNotReserved(topic.topic());
             gateway.broadcasts().unsubscribe(session, topic);
         } else if (channel instanceof PresenceChannel room) {
+            RoomPolicy.checkNotReserved(room.room());
             gateway.presence().leave(session, room);
         }
         session.send(ServerMessages.ack(channel.name(), "unsubscribed", u.ref(), null));
