@@ -52,7 +52,9 @@ public final class DevLauncher {
                         "relay.key-prefix", "rt:",
                         "gateway.redis-url", redis.uri(),
                         "gateway.key-prefix", "rt:",
-                        "gateway.jwt-secret", secret), java.time.Duration.ofSeconds(20))
+                        "gateway.jwt-secret", secret,
+                        // The printed token lasts 30 days for convenience; production keeps the 24 h maximum.
+                        "gateway.jwt-max-lifetime", "31d"), java.time.Duration.ofSeconds(20))
                 .afterStop(redis::stop)
                 .afterStop(pg::stop);
         launcher.start();

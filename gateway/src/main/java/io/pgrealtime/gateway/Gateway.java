@@ -3,7 +3,8 @@ package io.pgrealtime.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pgrealtime.gateway.auth.JwtVerifier;
+import io.pgrealtime.gateway.auth.NimbusTokenVerifier;
+import io.pgrealtime.gateway.auth.TokenVerifier;
 import io.pgrealtime.gateway.broker.Broker;
 import io.pgrealtime.gateway.broker.BrokerEventHandler;
 import io.pgrealtime.gateway.broker.RedisBroker;
@@ -23,7 +24,6 @@ import io.pgrealtime.gateway.subscription.TableChannels;
 import io.pgrealtime.protocol.RedisKeys;
 import io.pgrealtime.protocol.StreamId;
 
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final TableAccess access;
     private final TableChannels tables;
     private final StreamReader reader;
-    private final JwtVerifier verifier;
+    private final TokenVerifier verifier;
     private final GatewayMetrics metrics;
     private final ExecutorService io;
     private final Broker broker;
@@ -113,15 +113,8 @@ public final class Gateway implements AutoCloseable {
         presenceRef[0] = presenceManager;
         this.connections = new RedisConnectionCounter(redis, keys, nodes);
         this.tables.reader(reader);
-        JwtVerifier.Builder b = JwtVerifier.builder().roleClaim(config.getRoleClaim()).rolesClaim(config.getRolesClaim());
-        b.hs256Secret(config.getJwtSecret());
-        if (config.getJwtIssuer() != null && !config.getJwtIssuer().isBlank()) {
-            b.issuers(List.of(config.getJwtIssuer()));
-        }
-        if (config.getJwtAudience() != null && !config.getJwtAudience().isBlank()) {
-            b.audiences(List.of(config.getJwtAudience()));
-        }
-        this.verifier = b.build();
+        this.verifier = NimbusTokenVerifier.builder().settings(config.tokenSettings())
+                .roleClaim(config.getRoleClaim()).rolesClaim(config.getRolesClaim()).build().prefetch();
     }
 
     /**
@@ -252,7 +245,7 @@ public final class Gateway implements AutoCloseable {
         return access;
     }
 
-    public JwtVerifier verifier() {
+    public TokenVerifier verifier() {
         return verifier;
     }
 
@@ -328,6 +321,7 @@ public final class Gateway implements AutoCloseable {
                     config.getNodeId(), CLOSE_BUDGET.toMillis());
         }
         io.shutdownNow();
+        verifier.close();
         redis.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
     }
 }

@@ -2,6 +2,7 @@ package io.pgrealtime.gateway.config;
 
 import io.lettuce.core.RedisURI;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.pgrealtime.gateway.auth.TokenSettings;
 import io.pgrealtime.runtime.SettingException;
 import io.pgrealtime.runtime.Settings;
 
@@ -12,10 +13,11 @@ import java.util.UUID;
 /**
  * Gateway configuration, prefix {@value #PREFIX}. Defaults are the limits of protocol.md §5.
  * The environment variables operators know ({@code SOCKET_REDIS_URL}, {@code REDIS_URL},
- * {@code JWT_SECRET}, {@code JWKS_URL}, {@code REALTIME_KEY_PREFIX}, {@code SOCKET_*}) are mapped one
+ * {@code JWT_*}, {@code JWKS_*}, {@code REALTIME_KEY_PREFIX}, {@code SOCKET_*}) are mapped one
  * to one in {@code application.yml} with empty defaults; {@link #redisUri()} picks and validates the
- * Redis address in code and {@link #validate()} checks every setting at start, throwing a
- * {@link SettingException} that names the variable to fix.
+ * Redis address in code, {@link #tokenSettings()} parses the token settings (kept as text here so a
+ * bad value is a {@link SettingException}, not a binding error), and {@link #validate()} checks
+ * every setting at start, throwing a {@link SettingException} that names the variable to fix.
  *
  * <p>Mutable bean for Micronaut binding; tests build one with {@code new GatewayConfig()} and setters.
  */
@@ -26,7 +28,7 @@ public class GatewayConfig {
     /** Redis address when none is set. */
     public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
     /** Shortest HS256 secret accepted (RFC 7518 §3.2: a key at least as long as the hash). */
-    public static final int MIN_SECRET_BYTES = 32;
+    public static final int MIN_SECRET_BYTES = TokenSettings.MIN_SECRET_BYTES;
 
     private String redisUrl;
     private String socketRedisUrl;
@@ -37,6 +39,12 @@ public class GatewayConfig {
     private String jwtSecret;
     private String jwtIssuer;
     private String jwtAudience;
+    private String jwtClockSkew;
+    private String jwtMaxLifetime;
+    private String jwksCacheTtl;
+    private String jwksRefreshMinInterval;
+    private String jwksOutageTolerance;
+    private String jwksTimeout;
     private String roleClaim = "role";
     private String rolesClaim = "roles";
     private String adminRole = "admin";
@@ -133,17 +141,7 @@ public class GatewayConfig {
      */
     public GatewayConfig validate() {
         redisUri();
-        if (Settings.blankToNull(jwksUrl) != null) {
-            throw new SettingException("JWKS_URL (gateway.jwks-url)", "is not supported by this version; verify HS256 tokens with JWT_SECRET");
-        }
-        String secret = Settings.blankToNull(jwtSecret);
-        if (secret == null) {
-            throw new SettingException("JWT_SECRET (gateway.jwt-secret)", "is not set; the gateway verifies HS256 tokens with it (at least "
-                    + MIN_SECRET_BYTES + " bytes)");
-        }
-        if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new SettingException("JWT_SECRET (gateway.jwt-secret)", "is too short: HS256 needs at least " + MIN_SECRET_BYTES + " bytes");
-        }
+        tokenSettings();
         if (path == null || !path.startsWith("/")) {
             throw new SettingException("gateway.path", "must start with /");
         }
@@ -151,6 +149,17 @@ public class GatewayConfig {
             throw new SettingException("SOCKET_PATH (gateway.socket-path)", "must start with / (got '" + socketPath + "')");
         }
         return this;
+    }
+
+    /**
+     * The token settings, parsed and checked: {@code JWT_SECRET} or {@code JWKS_URL} (or both),
+     * issuer, audience, clock skew, maximum lifetime and JWKS caching.
+     *
+     * @throws SettingException naming the first token setting that is wrong
+     */
+    public TokenSettings tokenSettings() {
+        return TokenSettings.parse(jwtSecret, jwksUrl, jwtIssuer, jwtAudience, jwtClockSkew, jwtMaxLifetime,
+                jwksCacheTtl, jwksRefreshMinInterval, jwksOutageTolerance, jwksTimeout);
     }
 
     /** {@code REDIS_URL} as given (may be null); {@link #redisUri()} is the validated address. */
@@ -167,7 +176,10 @@ public class GatewayConfig {
         this.socketRedisUrl = socketRedisUrl;
     }
 
-    /** {@code JWKS_URL}: not supported by this version; setting it stops the gateway at start. */
+    /**
+     * {@code JWKS_URL}: an http(s) URL whose JWKS document holds the RS*, PS* and ES* token keys,
+     * selected by {@code kid}, cached and refreshed (see {@link io.pgrealtime.gateway.auth.JwksSettings}).
+     */
     public String getJwksUrl() {
         return jwksUrl;
     }
@@ -207,7 +219,11 @@ public class GatewayConfig {
         this.nodeId = nodeId;
     }
 
-    /** HS256 secret ({@code JWT_SECRET}); required. */
+    /**
+     * HMAC secret ({@code JWT_SECRET}), at least 32 bytes: verifies HS256 (HS384 from 48 bytes, HS512
+     * from 64). This or {@code JWKS_URL} is required; with both, HS tokens are checked against the
+     * secret and asymmetric ones against the JWKS.
+     */
     public String getJwtSecret() {
         return jwtSecret;
     }
@@ -216,7 +232,7 @@ public class GatewayConfig {
         this.jwtSecret = jwtSecret;
     }
 
-    /** Expected {@code iss}, checked when set. */
+    /** Expected {@code iss} ({@code JWT_ISSUER}), checked when set. */
     public String getJwtIssuer() {
         return jwtIssuer;
     }
@@ -225,13 +241,67 @@ public class GatewayConfig {
         this.jwtIssuer = jwtIssuer;
     }
 
-    /** Expected {@code aud}, checked when set. */
+    /** Expected {@code aud} ({@code JWT_AUDIENCE}), checked when set: the token's must name it. */
     public String getJwtAudience() {
         return jwtAudience;
     }
 
     public void setJwtAudience(String jwtAudience) {
         this.jwtAudience = jwtAudience;
+    }
+
+    /** {@code JWT_CLOCK_SKEW}: tolerance on {@code exp}/{@code nbf}/{@code iat}, e.g. {@code 30s}; default 30 s, at most 5 m. */
+    public String getJwtClockSkew() {
+        return jwtClockSkew;
+    }
+
+    public void setJwtClockSkew(String jwtClockSkew) {
+        this.jwtClockSkew = jwtClockSkew;
+    }
+
+    /** {@code JWT_MAX_LIFETIME}: longest {@code exp - iat} (or {@code exp - now}) accepted; default 24 h. */
+    public String getJwtMaxLifetime() {
+        return jwtMaxLifetime;
+    }
+
+    public void setJwtMaxLifetime(String jwtMaxLifetime) {
+        this.jwtMaxLifetime = jwtMaxLifetime;
+    }
+
+    /** {@code JWKS_CACHE_TTL}: how long fetched keys are used before a refetch; default 5 m. */
+    public String getJwksCacheTtl() {
+        return jwksCacheTtl;
+    }
+
+    public void setJwksCacheTtl(String jwksCacheTtl) {
+        this.jwksCacheTtl = jwksCacheTtl;
+    }
+
+    /** {@code JWKS_REFRESH_MIN_INTERVAL}: at most two fetches per interval, unknown kids included; default 30 s. */
+    public String getJwksRefreshMinInterval() {
+        return jwksRefreshMinInterval;
+    }
+
+    public void setJwksRefreshMinInterval(String jwksRefreshMinInterval) {
+        this.jwksRefreshMinInterval = jwksRefreshMinInterval;
+    }
+
+    /** {@code JWKS_OUTAGE_TOLERANCE}: how long the last fetched keys serve while the URL fails; default 1 h, 0 disables. */
+    public String getJwksOutageTolerance() {
+        return jwksOutageTolerance;
+    }
+
+    public void setJwksOutageTolerance(String jwksOutageTolerance) {
+        this.jwksOutageTolerance = jwksOutageTolerance;
+    }
+
+    /** {@code JWKS_TIMEOUT}: HTTP connect and read timeout, each; 1-10 s, default 3 s. */
+    public String getJwksTimeout() {
+        return jwksTimeout;
+    }
+
+    public void setJwksTimeout(String jwksTimeout) {
+        this.jwksTimeout = jwksTimeout;
     }
 
     /** Claim holding one role (string); default {@code role}. */

@@ -1,13 +1,21 @@
 package io.pgrealtime.gateway.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import io.pgrealtime.protocol.Json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Mints signed JWTs: HS256 with a shared secret (what {@code JWT_SECRET} verifies), or RS256/ES256
- * with a private key. For tests, the dev launcher and server-side tooling; the gateway itself only
- * verifies.
+ * Mints signed JWTs with Nimbus signers: HS256 with a shared secret (what {@code JWT_SECRET}
+ * verifies), or any JWS algorithm with a signer of one's own (RS256/ES256 with a private key whose
+ * public half is in a JWKS). For tests, the dev launcher and server-side tooling; the gateway itself
+ * only verifies, and this class stays out of its runnable jar.
  *
  * <pre>{@code
  * String jwt = JwtIssuer.hs256(secret).token().subject("u1").role("user").expiresIn(Duration.ofHours(1)).sign();
@@ -30,14 +38,14 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Immutable and thread-safe; {@link Token} builders are not thread-safe.
  */
 public final class JwtIssuer {
-    private final JwtAlgorithm algorithm;
-    private final Key key;
+    private final JWSAlgorithm algorithm;
+    private final JWSSigner signer;
     private final String keyId;
     private final Clock clock;
 
-    private JwtIssuer(JwtAlgorithm algorithm, Key key, String keyId, Clock clock) {
+    private JwtIssuer(JWSAlgorithm algorithm, JWSSigner signer, String keyId, Clock clock) {
         this.algorithm = algorithm;
-        this.key = key;
+        this.signer = signer;
         this.keyId = keyId;
         this.clock = clock;
     }
@@ -49,34 +57,51 @@ public final class JwtIssuer {
 
     /** An HS256 issuer for these secret bytes (at least 32). */
     public static JwtIssuer hs256(byte[] secret) {
-        SecretKeySpec k = new SecretKeySpec(secret, JwtAlgorithm.HS256.jcaName());
-        JwtAlgorithm.HS256.checkKey(k);
-        return new JwtIssuer(JwtAlgorithm.HS256, k, null, Clock.systemUTC());
+        return hmac(JWSAlgorithm.HS256, secret);
     }
 
-    /** An RS256 issuer for an RSA private key. */
+    /** An HS256, HS384 or HS512 issuer; the secret must be at least as long as the hash (32, 48, 64 bytes). */
+    public static JwtIssuer hmac(JWSAlgorithm algorithm, byte[] secret) {
+        try {
+            return of(algorithm, new MACSigner(secret));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("HMAC secret must be at least 32 bytes (256 bits)", e);
+        }
+    }
+
+    /** An RS256 issuer for an RSA private key (at least 2048 bits). */
     public static JwtIssuer rs256(PrivateKey key) {
         requireAlgorithm(key, "RSA");
-        return new JwtIssuer(JwtAlgorithm.RS256, key, null, Clock.systemUTC());
+        return of(JWSAlgorithm.RS256, new RSASSASigner(key));
     }
 
     /** An ES256 issuer for a P-256 private key. */
     public static JwtIssuer es256(PrivateKey key) {
         requireAlgorithm(key, "EC");
-        return new JwtIssuer(JwtAlgorithm.ES256, key, null, Clock.systemUTC());
+        try {
+            return of(JWSAlgorithm.ES256, new ECDSASigner((ECPrivateKey) key));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("expected a P-256 private key", e);
+        }
+    }
+
+    /** An issuer signing with {@code algorithm} through this signer (PS256, ES384, RS512, ...). */
+    public static JwtIssuer of(JWSAlgorithm algorithm, JWSSigner signer) {
+        return new JwtIssuer(Objects.requireNonNull(algorithm, "algorithm"), Objects.requireNonNull(signer, "signer"),
+                null, Clock.systemUTC());
     }
 
     /** The same issuer, writing {@code kid} into the header. */
     public JwtIssuer withKeyId(String kid) {
-        return new JwtIssuer(algorithm, key, kid, clock);
+        return new JwtIssuer(algorithm, signer, kid, clock);
     }
 
     /** The same issuer, taking {@code iat} and relative expiry from {@code clock}. */
     public JwtIssuer withClock(Clock clock) {
-        return new JwtIssuer(algorithm, key, keyId, Objects.requireNonNull(clock, "clock"));
+        return new JwtIssuer(algorithm, signer, keyId, Objects.requireNonNull(clock, "clock"));
     }
 
-    public JwtAlgorithm algorithm() {
+    public JWSAlgorithm algorithm() {
         return algorithm;
     }
 
@@ -85,22 +110,21 @@ public final class JwtIssuer {
         return new Token();
     }
 
-    /** Signs exactly these claims (nothing added). */
+    /** Signs exactly these claims (nothing added), serialized as given (numbers keep their type). */
     public String sign(Map<String, ?> claims) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("alg", algorithm.name());
-        header.put("typ", "JWT");
-        if (keyId != null) {
-            header.put("kid", keyId);
-        }
+        return sign(new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build(), claims);
+    }
+
+    /** Signs these claims under this header (which may name another algorithm, for attack tests). */
+    public String sign(JWSHeader header, Map<String, ?> claims) {
         try {
-            String input = Jws.encode(Json.mapper().writeValueAsBytes(header)) + "."
-                    + Jws.encode(Json.mapper().writeValueAsBytes(claims));
-            return input + "." + Jws.encode(Jws.sign(algorithm, key, Jws.ascii(input)));
+            JWSObject jws = new JWSObject(header, new Payload(Json.mapper().writeValueAsBytes(claims)));
+            jws.sign(signer);
+            return jws.serialize();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("claims are not serializable as JSON", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with " + algorithm, e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign with " + header.getAlgorithm(), e);
         }
     }
 

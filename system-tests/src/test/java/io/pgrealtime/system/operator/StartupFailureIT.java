@@ -33,7 +33,7 @@ class StartupFailureIT {
                 Arguments.of("gateway", Map.of("JWT_SECRET", "short"), "JWT_SECRET"),
                 Arguments.of("gateway", Map.of("JWT_SECRET", SECRET, "REDIS_URL", "redis://localhost:6379}"), "REDIS_URL"),
                 Arguments.of("gateway", Map.of("JWT_SECRET", SECRET, "SOCKET_REDIS_URL", "http://x"), "SOCKET_REDIS_URL"),
-                Arguments.of("gateway", Map.of("JWT_SECRET", SECRET, "JWKS_URL", "https://issuer/jwks.json"), "JWKS_URL"),
+                Arguments.of("gateway", Map.of("JWT_SECRET", SECRET, "JWKS_URL", "ftp://x"), "JWKS_URL"),
                 Arguments.of("gateway", Map.of("JWT_SECRET", SECRET, "PORT", "http"), "PORT"));
     }
 
