@@ -4,7 +4,13 @@ import io.pgrealtime.system.process.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pgrealtime.gateway.WsClient;
+
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -22,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DevLauncherIT {
 
     @Test
-    void cleanFirstScreenAndOneCtrlCStopsEverything(@TempDir Path data) {
+    void cleanFirstScreenAndOneCtrlCStopsEverything(@TempDir Path data) throws SQLException {
         int port = ChildProcess.freePort();
         int pgPort = ChildProcess.freePort();
         int redisPort = ChildProcess.freePort();
@@ -36,6 +42,21 @@ class DevLauncherIT {
             dev.awaitHttpOk(port, "/health/readiness", Duration.ofSeconds(30));
             assertThat(listening(pgPort)).isTrue();
             assertThat(listening(redisPort)).isTrue();
+
+            // What the first screen tells a developer to do: the printed token opens a WebSocket and
+            // a row inserted with the printed psql command's credentials arrives on public.todos.
+            List<String> lines = dev.lines();
+            int jwtLine = lines.indexOf(lines.stream().filter(l -> l.contains("JWT (admin")).findFirst().orElseThrow());
+            String token = lines.get(jwtLine + 1).trim();
+            try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/realtime", token)) {
+                ws.send("{\"type\":\"subscribe\",\"channel\":\"table:public.todos\",\"ref\":\"t\"}");
+                assertThat(ws.await(m -> "t".equals(m.path("ref").asText())).path("status").asText()).isEqualTo("subscribed");
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "postgres");
+                     Statement st = c.createStatement()) {
+                    st.execute("insert into public.todos(title) values ('hello')");
+                }
+                assertThat(ws.changes("table:public.todos", 1, Duration.ofSeconds(20)).get(0).toString()).contains("hello");
+            }
 
             long t0 = System.nanoTime();
             dev.sigint();
