@@ -49,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final RedisNodeRegistry nodes;
     private final PresenceManager presenceManager;
     private final ConnectionCounter connections;
+    private final io.pgrealtime.gateway.session.SessionPolicy policy;
     private final java.util.Map<io.netty.channel.EventLoop, io.pgrealtime.gateway.transport.LoopWriter> loopWriters =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Object, Runnable> open = new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,6 +69,9 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         this.access = new TableAccess(config.getAdminRole());
+        this.policy = new io.pgrealtime.gateway.session.SessionPolicy(config.getMessagesPerMinute(),
+                config.getMaxFrameBytes(), config.getSubscriptionsPerConnection(), config.getRoomsPerConnection(),
+                config.getMaxPresenceStateBytes());
         StreamReader[] readerRef = new StreamReader[1];
         this.metrics = new GatewayMetrics(meters, this::subscriptionCount, () -> {
             StreamReader r = readerRef[0];
@@ -75,8 +79,7 @@ public final class Gateway implements AutoCloseable {
             return last == 0 ? 0 : Math.max(0, System.currentTimeMillis() - last / 1000);
         });
         metrics.writes(meters, this::writeTotals);
-        this.tables = new TableChannels(registry, access, io, config.getReplayLimit(),
-                config.getSubscriptionsPerConnection(), metrics);
+        this.tables = new TableChannels(registry, access, io, config.getReplayLimit(), policy, metrics);
         this.reader = new StreamReader(redis, keys, registry, new StreamReader.Sink() {
             @Override
             public void onChange(String table, StreamId id, byte[] json) {
@@ -169,6 +172,11 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.info("node {}: told {} connections to reconnect elsewhere; {} still open", config.getNodeId(), n, open.size());
         return open.size();
+    }
+
+    /** The per-connection limits every transport applies. */
+    public io.pgrealtime.gateway.session.SessionPolicy policy() {
+        return policy;
     }
 
     /** A connection id unique across nodes. */

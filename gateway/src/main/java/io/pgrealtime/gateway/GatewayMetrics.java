@@ -21,7 +21,8 @@ public final class GatewayMetrics {
     private final Timer deliveryLatency;
 
     public GatewayMetrics(MeterRegistry registry, Supplier<Number> subscriptions, Supplier<Number> streamLagMillis) {
-        Gauge.builder("gateway.connections", connections, AtomicLong::get).description("open client connections")
+        Gauge.builder("gateway.connections", connections, AtomicLong::get)
+                .description("authenticated client connections, both transports (raw: after the token; Socket.IO: after CONNECT)")
                 .register(registry);
         Gauge.builder("gateway.subscriptions", subscriptions).description("table subscriptions on this node")
                 .register(registry);

@@ -66,6 +66,9 @@ public class GatewayConfig {
     private Duration socketPingInterval = Duration.ofSeconds(25);
     private Duration socketPingTimeout = Duration.ofSeconds(20);
     private int socketMaxPayload = 1_000_000;
+    private Duration socketConnectTimeout = Duration.ofSeconds(10);
+    private int roomsPerConnection = 100;
+    private int maxPresenceStateBytes = 4 * 1024;
 
     /** Serve Socket.IO ({@code SOCKET_ENABLED}); default true. */
     public boolean isSocketEnabled() {
@@ -112,13 +115,51 @@ public class GatewayConfig {
         this.socketPingTimeout = socketPingTimeout;
     }
 
-    /** Engine.IO maxPayload (bytes of one polling POST or WebSocket message); default 1,000,000. */
+    /**
+     * Engine.IO maxPayload (bytes of one polling POST or WebSocket message); default 1,000,000. A
+     * polling POST carries every packet the client had queued, so this stays well above
+     * {@link #getMaxFrameBytes()}, which bounds each Socket.IO packet in it.
+     */
     public int getSocketMaxPayload() {
         return socketMaxPayload;
     }
 
     public void setSocketMaxPayload(int socketMaxPayload) {
         this.socketMaxPayload = socketMaxPayload;
+    }
+
+    /**
+     * How long an Engine.IO session may stay open without a Socket.IO CONNECT on the default
+     * namespace; then it is closed. Default 10 s.
+     */
+    public Duration getSocketConnectTimeout() {
+        return socketConnectTimeout;
+    }
+
+    public void setSocketConnectTimeout(Duration socketConnectTimeout) {
+        this.socketConnectTimeout = socketConnectTimeout;
+    }
+
+    /**
+     * Rooms one connection may be in (raw {@code broadcast:x}/{@code presence:x} and Socket.IO room
+     * {@code x} are one room; automatic rooms do not count). Rooms also count against
+     * {@link #getSubscriptionsPerConnection()}. Default 100.
+     */
+    public int getRoomsPerConnection() {
+        return roomsPerConnection;
+    }
+
+    public void setRoomsPerConnection(int roomsPerConnection) {
+        this.roomsPerConnection = roomsPerConnection;
+    }
+
+    /** Largest presence state (compact JSON), on both transports; larger ones get INVALID_MESSAGE. Default 4 KiB. */
+    public int getMaxPresenceStateBytes() {
+        return maxPresenceStateBytes;
+    }
+
+    public void setMaxPresenceStateBytes(int maxPresenceStateBytes) {
+        this.maxPresenceStateBytes = maxPresenceStateBytes;
     }
 
     /**
@@ -340,7 +381,7 @@ public class GatewayConfig {
         this.connectionsPerUser = connectionsPerUser;
     }
 
-    /** Subscriptions one connection may hold; default 100. */
+    /** Subscriptions one connection may hold: table subscriptions plus rooms joined, on either transport; default 100. */
     public int getSubscriptionsPerConnection() {
         return subscriptionsPerConnection;
     }
@@ -358,7 +399,7 @@ public class GatewayConfig {
         this.messagesPerMinute = messagesPerMinute;
     }
 
-    /** Largest inbound message; larger ones get INVALID_MESSAGE. Default 64 KiB. */
+    /** Largest inbound message (a raw frame, one Socket.IO packet); larger ones get INVALID_MESSAGE. Default 64 KiB. */
     public int getMaxFrameBytes() {
         return maxFrameBytes;
     }

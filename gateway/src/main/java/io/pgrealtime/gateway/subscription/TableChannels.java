@@ -47,19 +47,19 @@ public final class TableChannels {
     private final TableAccess access;
     private final Executor io;
     private final int replayLimit;
-    private final int maxPerConnection;
+    private final io.pgrealtime.gateway.session.SessionPolicy policy;
     private final Map<String, TableIndex> indexes = new ConcurrentHashMap<>();
     private final ChangeFanout fanout;
     private final io.pgrealtime.gateway.GatewayMetrics metrics;
     private StreamReader reader;
 
-    public TableChannels(ConfigRegistry config, TableAccess access, Executor io, int replayLimit, int maxPerConnection,
-                         io.pgrealtime.gateway.GatewayMetrics metrics) {
+    public TableChannels(ConfigRegistry config, TableAccess access, Executor io, int replayLimit,
+                         io.pgrealtime.gateway.session.SessionPolicy policy, io.pgrealtime.gateway.GatewayMetrics metrics) {
         this.config = config;
         this.access = access;
         this.io = io;
         this.replayLimit = replayLimit;
-        this.maxPerConnection = maxPerConnection;
+        this.policy = policy;
         this.fanout = new ChangeFanout(replayLimit);
         this.metrics = metrics;
     }
@@ -110,10 +110,7 @@ public final class TableChannels {
             }
         }
         String name = key;
-        if (!s.subscriptions().containsKey(name) && s.subscriptions().size() >= maxPerConnection) {
-            throw new GatewayException(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED,
-                    "at most " + maxPerConnection + " subscriptions per connection");
-        }
+        policy.checkTable(s, name);
         boolean keys = "keys".equals(tc.payload());
         TableSubscription sub = new TableSubscription(s, channel.name(), table, compiled, keys, tc.primaryKey(), true,
                 actions, encoding == null ? null : encoding.apply(tc));

@@ -96,8 +96,7 @@ public final class TableSubscription {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
-    private final String subscriptionId = "sub_" + Long.toString(IDS.incrementAndGet(), 36);
+    private final String subscriptionId = io.pgrealtime.gateway.session.SessionPolicy.nextSubscriptionId();
 
     /** An id unique on this node, for clients that unsubscribe by id. */
     public String subscriptionId() {

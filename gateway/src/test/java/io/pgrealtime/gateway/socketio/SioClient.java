@@ -31,6 +31,8 @@ final class SioClient implements AutoCloseable {
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     final CompletableFuture<Object> connectError = new CompletableFuture<>();
     final CompletableFuture<Void> connected = new CompletableFuture<>();
+    /** The reason given to the client's {@code disconnect} event. */
+    final CompletableFuture<String> disconnected = new CompletableFuture<>();
 
     /** Names of the Engine.IO transports the client used, in order (polling, then websocket after an upgrade). */
     final java.util.List<String> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -40,6 +42,7 @@ final class SioClient implements AutoCloseable {
         socket.io().on(io.socket.client.Manager.EVENT_TRANSPORT, a ->
                 transports.add(((io.socket.engineio.client.Transport) a[0]).name));
         socket.on(Socket.EVENT_CONNECT, a -> connected.complete(null));
+        socket.on(Socket.EVENT_DISCONNECT, a -> disconnected.complete(a.length > 0 ? String.valueOf(a[0]) : ""));
         socket.on(Socket.EVENT_CONNECT_ERROR, a -> connectError.complete(a.length > 0 ? a[0] : null));
         socket.onAnyIncoming(a -> events.add(new Event((String) a[0], java.util.Arrays.copyOfRange(a, 1, a.length))));
     }

@@ -79,6 +79,16 @@ final class EngineSession implements Outbound {
         this.socket = s;
     }
 
+    /** Runs a task on the session's timer loop after {@code delayMs}. */
+    void schedule(Runnable task, long delayMs) {
+        timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The loop the session's timers run on. */
+    EventLoop timers() {
+        return timers;
+    }
+
     private void schedulePing() {
         pingTask = timers.schedule(() -> {
             send(PING);
@@ -245,10 +255,18 @@ final class EngineSession implements Outbound {
         return upgraded;
     }
 
+    /**
+     * Closes for a closing error of protocol.md §1 ({@code TOKEN_EXPIRED}, {@code SLOW_CONSUMER},
+     * …): the error is emitted as {@code subscription.error {code, message}} (§2: errors outside an
+     * ack), then Socket.IO DISCONNECT (the client sees "io server disconnect" and does not
+     * reconnect by itself), then the Engine.IO close.
+     *
+     * @param lastMessage the raw protocol's error message ({@code {"type":"error","code","message"}})
+     */
     @Override
     public void close(int status, String reason, byte[] lastMessage) {
         if (lastMessage != null) {
-            forceSend(lastMessage);
+            forceSend(SocketIoWire.errorEvent(lastMessage, reason));
         }
         // Socket.IO DISCONNECT, then the Engine.IO close.
         forceSend("41".getBytes(StandardCharsets.UTF_8));

@@ -10,6 +10,8 @@ import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
 import io.pgrealtime.gateway.session.ClientSession;
+import io.pgrealtime.gateway.session.SessionPolicy;
+import io.pgrealtime.gateway.session.TokenLifetime;
 import io.pgrealtime.gateway.subscription.TableChannels;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.BroadcastChannel;
@@ -32,16 +34,19 @@ import java.util.function.BiConsumer;
  * {@code {status:"error", error:{code, message, details?}}}.
  */
 final class SocketIoEvents {
-    private static final AtomicInteger IDS = new AtomicInteger();
-
     private final Gateway gateway;
     private final RealtimeServer api;
     private final RoomPolicy rooms;
     private final ClientSession session;
     private final BiConsumer<Integer, JsonNode> ack;
+    private final SessionPolicy policy;
+    private final TokenLifetime token;
 
-    SocketIoEvents(Gateway gateway, RealtimeServer api, ClientSession session, BiConsumer<Integer, JsonNode> ack) {
+    SocketIoEvents(Gateway gateway, RealtimeServer api, ClientSession session, BiConsumer<Integer, JsonNode> ack,
+                   TokenLifetime token) {
         this.gateway = gateway;
+        this.policy = gateway.policy();
+        this.token = token;
         this.api = api;
         this.rooms = gateway.broadcasts().rooms();
         this.session = session;
@@ -87,6 +92,7 @@ final class SocketIoEvents {
                 case "join" -> legacyJoin(payload, ackId);
                 case "direct" -> direct(payload, ackId);
                 case "custom" -> custom(payload, ackId);
+                case "auth" -> auth(payload, ackId);
                 default -> reply(ackId, error("UNKNOWN_EVENT", "unknown event '" + event + "'", null));
             }
         } catch (GatewayException e) {
@@ -126,16 +132,19 @@ final class SocketIoEvents {
         Set<Operation> actions = actions(p.get("actions"));
         String since = p.hasNonNull("since") ? p.get("since").asText() : null;
         TableChannel channel = TableChannel.fromCollection(label);
-        String subscriptionId = "sub_" + Integer.toString(IDS.incrementAndGet(), 36);
-        gateway.tables().subscribe(session, channel, "table:" + channel.qualifiedTable(), filters, since, actions,
+        // Every subscribe is a subscription of its own, filed under its id (so two subscribes to one
+        // collection, e.g. with different filters, are both there to unsubscribe by id), and counted
+        // against gateway.subscriptions-per-connection like every raw subscription.
+        String subscriptionId = SessionPolicy.nextSubscriptionId();
+        gateway.tables().subscribe(session, channel, keyOf(channel, subscriptionId), filters, since, actions,
                 tc -> new SocketIoWire.SioEncoding(label, resource, false, resource ? subscriptionId : null,
                         "keys".equals(tc.payload())),
                 new TableChannels.SubscribeCallback() {
                     @Override
                     public void subscribed(TableSubscription sub, Boolean recovered) {
                         // The resource form's id is inside every message (part of its encoding); the
-                        // collection form uses the subscription's own id, so its bytes stay shared.
-                        String id = resource ? subscriptionId : sub.subscriptionId();
+                        // collection form's is not, so its bytes stay shared.
+                        String id = subscriptionId;
                         ObjectNode ok = success();
                         ok.put("subscriptionId", id);
                         ok.put(resource ? "resource" : "collection", label);
@@ -187,27 +196,37 @@ final class SocketIoEvents {
         return out;
     }
 
+    /** The key a Socket.IO table subscription is filed under in its session: channel and id. */
+    private static String keyOf(TableChannel channel, String subscriptionId) {
+        return prefixOf(channel) + subscriptionId;
+    }
+
+    private static String prefixOf(TableChannel channel) {
+        return "table:" + channel.qualifiedTable() + "#";
+    }
+
     private void unsubscribe(JsonNode p, Integer ackId) {
         if (p != null && p.hasNonNull("subscriptionId")) {
             String id = p.get("subscriptionId").asText();
-            boolean removed = false;
+            String key = null;
             for (var e : session.subscriptions().entrySet()) {
-                if (e.getValue() instanceof TableSubscription ts && ts.encoding() instanceof SocketIoWire.SioEncoding enc
-                        && id.equals(subscriptionIdOf(ts, enc))) {
-                    removed = gateway.tables().unsubscribe(session, e.getKey());
+                if (e.getValue() instanceof TableSubscription && e.getKey().endsWith("#" + id)) {
+                    key = e.getKey();
                     break;
                 }
             }
+            boolean removed = key != null && gateway.tables().unsubscribe(session, key);
             reply(ackId, removed ? success() : error("SUBSCRIPTION_FAILED", "no subscription " + id, null));
             return;
         }
-        TableChannel channel = TableChannel.fromCollection(text(p, "collection"));
-        gateway.tables().unsubscribe(session, "table:" + channel.qualifiedTable());
+        // Every subscription to the collection.
+        String prefix = prefixOf(TableChannel.fromCollection(text(p, "collection")));
+        for (String key : List.copyOf(session.subscriptions().keySet())) {
+            if (key.startsWith(prefix)) {
+                gateway.tables().unsubscribe(session, key);
+            }
+        }
         reply(ackId, success());
-    }
-
-    private static String subscriptionIdOf(TableSubscription ts, SocketIoWire.SioEncoding enc) {
-        return enc.subscriptionId() != null ? enc.subscriptionId() : ts.subscriptionId();
     }
 
     private void restore(JsonNode p, Integer ackId) {
@@ -257,6 +276,9 @@ final class SocketIoEvents {
         new BroadcastChannel(room); // validates the room name (ChannelException → INVALID_CHANNEL)
         try {
             rooms.checkJoin(session.principal(), room);
+            // The limits the raw protocol applies to broadcast:/presence: subscriptions (SessionPolicy).
+            policy.checkPresenceState(state);
+            policy.checkRoom(session, room);
         } catch (GatewayException e) {
             reply(ackId, legacy ? Json.object().put("success", false).put("message", e.getMessage())
                     : error(code(e), e.getMessage(), null));
@@ -328,6 +350,12 @@ final class SocketIoEvents {
             return;
         }
         roomJoin(room, null, ackId, true);
+    }
+
+    /** In-band token refresh, as raw {@code {"type":"auth"}}: the shared {@link TokenLifetime}. */
+    private void auth(JsonNode p, Integer ackId) {
+        token.refresh(text(p, "token"));
+        reply(ackId, success());
     }
 
     private void direct(JsonNode p, Integer ackId) {

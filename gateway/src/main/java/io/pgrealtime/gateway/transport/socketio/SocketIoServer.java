@@ -47,7 +47,14 @@ public final class SocketIoServer {
         sessions.put(sid, s);
         // Engine.IO close without a Socket.IO DISCONNECT: stock clients see "transport close" and reconnect.
         gateway.opened(s, () -> s.close("server shutting down"));
-        gateway.metrics().connected();
+        // A session that never sends CONNECT holds memory and a place in 'open' without a user:
+        // closed after gateway.socket-connect-timeout. (The connections gauge counts it only once
+        // CONNECT succeeds: SocketIoConnection.)
+        s.schedule(() -> {
+            if (s.socket().session() == null) {
+                s.close("connect timeout");
+            }
+        }, gateway.config().getSocketConnectTimeout().toMillis());
         return s;
     }
 

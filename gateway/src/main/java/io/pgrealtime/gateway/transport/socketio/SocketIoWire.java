@@ -35,6 +35,24 @@ public final class SocketIoWire implements Wire, ServerEventWire {
         return ("42" + a).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@code subscription.error {code, message}}: how §2 reports a failure outside an ack. */
+    public static byte[] error(String code, String message) {
+        ObjectNode o = Json.object();
+        o.put("code", code);
+        o.put("message", message);
+        return event("subscription.error", o);
+    }
+
+    /** The Socket.IO form of a raw protocol error message (its {@code code} and {@code message}). */
+    static byte[] errorEvent(byte[] rawError, String fallbackCode) {
+        try {
+            JsonNode e = Json.mapper().readTree(rawError);
+            return error(e.path("code").asText(fallbackCode), e.path("message").asText(""));
+        } catch (Exception ex) {
+            return error(fallbackCode, "");
+        }
+    }
+
     @Override
     public byte[] change(TableSubscription sub, StreamId id, ChangeEvent event, byte[] storedJson, String view) {
         SioEncoding enc = (SioEncoding) sub.encoding();

@@ -1,8 +1,6 @@
 package io.pgrealtime.gateway.transport.websocket;
 
 import io.pgrealtime.gateway.Gateway;
-import io.pgrealtime.gateway.auth.AuthException;
-import io.pgrealtime.gateway.auth.Principal;
 import io.pgrealtime.gateway.channel.RoomPolicy;
 import io.pgrealtime.gateway.protocol.ClientMessage;
 import io.pgrealtime.gateway.protocol.ClientMessageDecoder;
@@ -12,6 +10,8 @@ import io.pgrealtime.gateway.protocol.ServerMessages;
 import io.pgrealtime.gateway.session.ClientSession;
 import io.pgrealtime.gateway.session.CloseStatus;
 import io.pgrealtime.gateway.session.RateLimiter;
+import io.pgrealtime.gateway.session.SessionPolicy;
+import io.pgrealtime.gateway.session.TokenLifetime;
 import io.pgrealtime.gateway.subscription.TableChannels;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.BroadcastChannel;
@@ -22,7 +22,6 @@ import io.pgrealtime.protocol.TableChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Objects;
 
 /**
  * The raw WebSocket JSON protocol (protocol.md §1) of one connection: decodes client messages and
@@ -36,20 +35,28 @@ final class RawProtocolSession {
     private final ClientSession session;
     private final RoomPolicy rooms;
     private final RateLimiter rate;
-    private final Runnable tokenRenewed;
+    private final SessionPolicy policy;
+    private final TokenLifetime token;
     private final java.util.concurrent.Executor loop;
 
     /**
      * @param loop the connection's event loop: answers that must follow one written from another
-     *             thread are queued on it, behind that write
+     *             thread are queued on it, behind that write; it also runs the token's expiry
      */
-    RawProtocolSession(Gateway gateway, ClientSession session, Runnable tokenRenewed, java.util.concurrent.Executor loop) {
+    RawProtocolSession(Gateway gateway, ClientSession session, io.netty.channel.EventLoop loop) {
         this.loop = loop;
         this.gateway = gateway;
         this.session = session;
         this.rooms = gateway.broadcasts().rooms();
-        this.rate = new RateLimiter(gateway.config().getMessagesPerMinute());
-        this.tokenRenewed = tokenRenewed;
+        this.policy = gateway.policy();
+        this.rate = policy.newRateLimiter();
+        this.token = new TokenLifetime(gateway.verifier(), session, loop, this::expired);
+        token.arm();
+    }
+
+    /** The shared limits (the transport checks the frame size with them). */
+    SessionPolicy policy() {
+        return policy;
     }
 
     ClientSession session() {
@@ -59,8 +66,7 @@ final class RawProtocolSession {
     /** One text frame. */
     void onText(String text) {
         if (!rate.tryAcquire()) {
-            fail(new GatewayException(ErrorCode.RATE_LIMITED, "more than " + gateway.config().getMessagesPerMinute()
-                    + " messages a minute; message dropped"), null, null);
+            fail(policy.rateLimited(), null, null);
             return;
         }
         ClientMessage message;
@@ -126,6 +132,7 @@ final class RawProtocolSession {
             if (!(channel instanceof PresenceChannel room)) {
                 throw new GatewayException(ErrorCode.INVALID_CHANNEL, "presence state goes to a presence: channel");
             }
+            policy.checkPresenceState(p.state());
             gateway.presence().update(session, room, p.state());
             if (p.ref() != null) {
                 session.send(ServerMessages.ack(room.name(), "updated", p.ref(), null));
@@ -152,7 +159,7 @@ final class RawProtocolSession {
             if (s.filter() != null || s.since() != null) {
                 throw new GatewayException(ErrorCode.INVALID_MESSAGE, "filter and since apply to table channels only");
             }
-            checkLimit(topic.name());
+            policy.checkRoom(session, topic.topic());
             gateway.broadcasts().subscribe(session, topic).whenComplete((v, err) -> {
                 if (err == null) {
                     session.send(ServerMessages.ack(topic.name(), "subscribed", s.ref(), null));
@@ -163,16 +170,10 @@ final class RawProtocolSession {
             });
         } else if (channel instanceof PresenceChannel room) {
             rooms.checkJoin(session.principal(), room.room());
-            checkLimit(room.name());
+            policy.checkPresenceState(s.state());
+            policy.checkRoom(session, room.room());
             gateway.presence().join(session, room, s.state(), () ->
                     session.send(ServerMessages.ack(room.name(), "subscribed", s.ref(), null)));
-        }
-    }
-
-    private void checkLimit(String name) {
-        int max = gateway.config().getSubscriptionsPerConnection();
-        if (!session.subscriptions().containsKey(name) && session.subscriptions().size() >= max) {
-            throw new GatewayException(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, "at most " + max + " subscriptions per connection");
         }
     }
 
@@ -198,18 +199,7 @@ final class RawProtocolSession {
     }
 
     private void auth(ClientMessage.Auth a) {
-        Principal next;
-        try {
-            next = gateway.verifier().verify(a.token());
-        } catch (AuthException e) {
-            throw new GatewayException(ErrorCode.valueOf(e.code().name()), e.getMessage());
-        }
-        Principal current = session.principal();
-        if (!current.anonymous() && !Objects.equals(current.userId(), next.userId())) {
-            throw new GatewayException(ErrorCode.UNAUTHORIZED, "a refreshed token must be for the same user");
-        }
-        session.principal(next);
-        tokenRenewed.run();
+        token.refresh(a.token());
         session.send(ServerMessages.ack("authenticated", a.ref()));
     }
 
@@ -220,6 +210,7 @@ final class RawProtocolSession {
 
     /** Called when the transport closed. */
     void closed() {
+        token.cancel();
         gateway.tables().closed(session);
         gateway.broadcasts().closed(session);
         gateway.presence().closed(session);

@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,7 +43,6 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     private final Channel channel;
     private final Runnable onClose;
     private RawProtocolSession protocol;
-    private ScheduledFuture<?> expiry;
     private volatile boolean closing;
     private Runnable release;
     private final ChannelSink sink;
@@ -81,8 +79,13 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     /** Attaches the authenticated session and starts reading frames (not before: nothing is accepted unauthenticated). */
     void bind(ClientSession session) {
-        this.protocol = new RawProtocolSession(gateway, session, this::scheduleExpiry, channel.eventLoop());
-        scheduleExpiry();
+        if (!channel.isActive()) {
+            return;
+        }
+        // The token's expiry (and its refresh by 'auth') is the shared TokenLifetime's, armed here.
+        this.protocol = new RawProtocolSession(gateway, session, channel.eventLoop());
+        // Counted once authenticated; channelInactive counts it out.
+        gateway.metrics().connected();
         long ping = gateway.config().getPingInterval().toMillis();
         pings = channel.eventLoop().scheduleAtFixedRate(() -> {
             if (!closing) {
@@ -92,21 +95,6 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         // Micronaut's HTTP handler reads on demand (autoRead off); WebSocket frames are read freely.
         channel.config().setAutoRead(true);
         channel.read();
-    }
-
-    /** Closes the connection when the session's token runs out; re-armed by every {@code auth}. */
-    private void scheduleExpiry() {
-        channel.eventLoop().execute(() -> {
-            if (expiry != null) {
-                expiry.cancel(false);
-                expiry = null;
-            }
-            Instant exp = protocol.session().principal().expiresAt();
-            if (exp != null) {
-                long delay = Math.max(0, exp.toEpochMilli() - System.currentTimeMillis());
-                expiry = channel.eventLoop().schedule(protocol::expired, delay, TimeUnit.MILLISECONDS);
-            }
-        });
     }
 
     @Override
@@ -121,11 +109,10 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
                 ctx.writeAndFlush(new CloseWebSocketFrame(1007, "invalid UTF-8")).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            int size = text.content().readableBytes();
-            int limit = gateway.config().getMaxFrameBytes();
-            if (size > limit) {
-                protocol.fail(new GatewayException(ErrorCode.INVALID_MESSAGE, "message of " + size
-                        + " bytes is over the limit of " + limit), null, null);
+            try {
+                protocol.policy().checkMessageSize(text.content().readableBytes());
+            } catch (GatewayException e) {
+                protocol.fail(e, null, null);
                 return;
             }
             protocol.onText(text.text());
@@ -155,15 +142,13 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
         if (pings != null) {
             pings.cancel(false);
         }
         if (protocol != null) {
             protocol.session().markClosed();
             protocol.closed();
+            gateway.metrics().disconnected();
         }
         if (release != null) {
             release.run();

@@ -138,10 +138,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 gateway.config().getOutboundBufferBytes() / 2, gateway.config().getOutboundBufferBytes()));
         WebSocketConnection[] self = new WebSocketConnection[1];
-        WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> {
-            gateway.metrics().disconnected();
-            gateway.closed(self[0]);
-        });
+        // The connections gauge counts authenticated connections only (WebSocketConnection.bind).
+        WebSocketConnection connection = new WebSocketConnection(gateway, ctx.channel(), () -> gateway.closed(self[0]));
         self[0] = connection;
         long idle = gateway.config().getIdleTimeout().toMillis();
         // Reader idleness only: tracking writes would cost a promise and a listener per message; pings run on a timer.
@@ -154,7 +152,6 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 ctx.channel().close();
                 return;
             }
-            gateway.metrics().connected();
             gateway.opened(connection, () -> connection.close(1001, "going away", null));
             accept(connection, req);
         });
