@@ -6,6 +6,7 @@ import io.pgrealtime.gateway.auth.JwtIssuer;
 import io.pgrealtime.testsupport.RealtimeIntegrationTest;
 import io.pgrealtime.testsupport.TestDatabase;
 import io.pgrealtime.testsupport.TestRedis;
+import io.pgrealtime.protocol.filter.FilterError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -418,11 +419,15 @@ class ProtocolErrorsIT {
             JsonNode err = assertError(next(c), "INVALID_FILTERS");
             assertThat(err.path("ref").asText()).isEqualTo("if");
             assertThat(err.path("channel").asText()).isEqualTo(EVENTS);
+            // details: an object keyed by field (column), as seed 003's clients read it (details.<field>.code).
+            assertThat(err.path("details").isObject()).as("%s", err).isTrue();
             Map<String, String> details = new HashMap<>();
-            for (JsonNode d : err.path("details")) {
+            err.path("details").properties().forEach(entry -> {
+                JsonNode d = entry.getValue();
                 assertThat(d.path("message").asText()).isNotBlank();
+                assertThat(entry.getKey()).isEqualTo(FilterError.keyOf(d.path("field").asText()));
                 details.put(d.path("field").asText(), d.path("code").asText());
-            }
+            });
             assertThat(details).isEqualTo(expected);
             assertThat(err.path("details")).hasSize(expected.size());
             // Nothing was subscribed.

@@ -14,7 +14,10 @@ public sealed interface ClientMessage {
     record Unsubscribe(String channel, String ref) implements ClientMessage {
     }
 
+    /** @param event as sent, or {@link #DEFAULT_EVENT} when the client gave none */
     record Broadcast(String channel, String event, JsonNode payload, boolean self, String ref) implements ClientMessage {
+        /** The event of a broadcast sent without one (seed 004's form); Socket.IO members get {@code room:broadcast}. */
+        public static final String DEFAULT_EVENT = "broadcast";
     }
 
     record Presence(String channel, JsonNode state, String ref) implements ClientMessage {

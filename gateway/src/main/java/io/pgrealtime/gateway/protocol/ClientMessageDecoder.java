@@ -55,7 +55,7 @@ public final class ClientMessageDecoder {
             case "subscribe" -> new ClientMessage.Subscribe(required(node, "channel", ref), object(node, "filter", ref),
                     optionalText(node, "since", ref), object(node, "state", ref), ref);
             case "unsubscribe" -> new ClientMessage.Unsubscribe(required(node, "channel", ref), ref);
-            case "broadcast" -> new ClientMessage.Broadcast(required(node, "channel", ref), required(node, "event", ref),
+            case "broadcast" -> new ClientMessage.Broadcast(required(node, "channel", ref), event(node, ref),
                     node.has("payload") ? node.get("payload") : Json.object(), node.path("self").asBoolean(false), ref);
             case "presence" -> new ClientMessage.Presence(required(node, "channel", ref),
                     node.has("state") ? object(node, "state", ref) : Json.object(), ref);
@@ -63,6 +63,19 @@ public final class ClientMessageDecoder {
             case "ping" -> new ClientMessage.Ping(ref);
             default -> throw new InvalidMessage("unknown message type '" + abbreviate(type.asText()) + "'", ref);
         };
+    }
+
+    /**
+     * The event of a {@code broadcast}: optional, as in seed 004's "Send Message (Broadcast)"
+     * ({@code {type, channel, payload}}); {@value ClientMessage.Broadcast#DEFAULT_EVENT} when absent or null.
+     * When given it must be a non-empty string.
+     */
+    private static String event(JsonNode node, String ref) {
+        JsonNode v = node.get("event");
+        if (v == null || v.isNull()) {
+            return ClientMessage.Broadcast.DEFAULT_EVENT;
+        }
+        return required(node, "event", ref);
     }
 
     private static String required(JsonNode node, String field, String ref) {

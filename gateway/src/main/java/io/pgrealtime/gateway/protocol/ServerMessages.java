@@ -83,15 +83,9 @@ public final class ServerMessages {
                 g.writeStringField("channel", channel);
             }
             if (details != null && !details.isEmpty()) {
-                g.writeArrayFieldStart("details");
-                for (FilterError d : details) {
-                    g.writeStartObject();
-                    g.writeStringField("field", d.field());
-                    g.writeStringField("code", d.code());
-                    g.writeStringField("message", d.message());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                // Keyed by field, as seed 003's clients read them: details.<field>.code.
+                g.writeFieldName("details");
+                Json.writeTree(g, FilterError.details(details));
             }
         });
     }

@@ -33,6 +33,28 @@ class ClientMessageDecoderTest {
         assertThat(ClientMessageDecoder.decode("{\"type\":\"ping\",\"ref\":7}")).isEqualTo(new ClientMessage.Ping("7"));
     }
 
+    @Test
+    void aBroadcastWithoutEventGetsTheDefaultEvent() {
+        // Seed 004's "Send Message (Broadcast)" has no event.
+        assertThat(ClientMessageDecoder.decode("{\"type\":\"broadcast\",\"channel\":\"broadcast:chat\","
+                + "\"payload\":{\"message\":\"Hello World\",\"user\":\"john\"}}"))
+                .isInstanceOfSatisfying(ClientMessage.Broadcast.class, b -> {
+                    assertThat(b.event()).isEqualTo("broadcast");
+                    assertThat(b.payload().path("user").asText()).isEqualTo("john");
+                });
+        assertThat(((ClientMessage.Broadcast) ClientMessageDecoder.decode(
+                "{\"type\":\"broadcast\",\"channel\":\"broadcast:c\",\"event\":null}")).event()).isEqualTo("broadcast");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"broadcast\",\"channel\":\"broadcast:c\",\"event\":\"\"}",
+            "{\"type\":\"broadcast\",\"channel\":\"broadcast:c\",\"event\":3}",
+            "{\"type\":\"broadcast\",\"channel\":\"broadcast:c\",\"event\":{}}"})
+    void aGivenBroadcastEventMustBeANonEmptyString(String text) {
+        assertThatThrownBy(() -> ClientMessageDecoder.decode(text))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MESSAGE));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "not json", "[1,2]", "\"text\"", "{\"type\":1}", "{}", "{\"type\":\"subscribe\"}",
             "{\"type\":\"subscribe\",\"channel\":\"\"}", "{\"type\":\"subscribe\",\"channel\":\"c\",\"filter\":[1]}",

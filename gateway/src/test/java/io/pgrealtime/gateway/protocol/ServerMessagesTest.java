@@ -30,8 +30,8 @@ class ServerMessagesTest {
         byte[] e = ServerMessages.error(ErrorCode.INVALID_FILTERS, "invalid filter", "3", "table:public.t",
                 List.of(new FilterError("age", "UNKNOWN_FIELD", "no column age")));
         assertThat(Json.mapper().readTree(e).toString()).isEqualTo("{\"type\":\"error\",\"code\":\"INVALID_FILTERS\","
-                + "\"message\":\"invalid filter\",\"ref\":\"3\",\"channel\":\"table:public.t\",\"details\":[{\"field\":\"age\","
-                + "\"code\":\"UNKNOWN_FIELD\",\"message\":\"no column age\"}]}");
+                + "\"message\":\"invalid filter\",\"ref\":\"3\",\"channel\":\"table:public.t\",\"details\":{\"age\":{"
+                + "\"code\":\"UNKNOWN_FIELD\",\"message\":\"no column age\",\"field\":\"age\"}}}");
     }
 
     @Test

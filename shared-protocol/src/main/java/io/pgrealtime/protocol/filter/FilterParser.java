@@ -60,6 +60,8 @@ public final class FilterParser {
     private static final String OPERATORS = "eq, neq, gt, gte, lt, lte, in, like, ilike, between, is";
 
     private final List<FilterError> errors = new ArrayList<>();
+    /** The column whose conditions are being parsed, or null: the key its problems are filed under. */
+    private String column;
     private int conditions;
     private boolean depthReported;
     private boolean countReported;
@@ -111,7 +113,7 @@ public final class FilterParser {
             if (key.equals("$and") || key.equals("$or")) {
                 add(parts, logical(key, e.getValue(), at, depth));
             } else if (key.startsWith("$")) {
-                error(at, UNSUPPORTED_OPERATOR, "unknown logical operator '" + key + "'; use $and or $or");
+                error(at, key, UNSUPPORTED_OPERATOR, "unknown logical operator '" + key + "'; use $and or $or");
             } else {
                 column(key, e.getValue(), at, parts);
             }
@@ -121,7 +123,7 @@ public final class FilterParser {
 
     private Filter logical(String key, JsonNode value, String at, int depth) {
         if (!value.isArray() || value.isEmpty()) {
-            error(at, INVALID_VALUE, key + " must be a non-empty array of filter objects");
+            error(at, key, INVALID_VALUE, key + " must be a non-empty array of filter objects");
             return null;
         }
         if (depth >= MAX_DEPTH) {
@@ -136,7 +138,7 @@ public final class FilterParser {
             JsonNode element = value.get(i);
             String elementAt = at + "[" + i + "]";
             if (!element.isObject()) {
-                error(elementAt, INVALID_VALUE, key + " elements must be filter objects");
+                error(elementAt, key, INVALID_VALUE, key + " elements must be filter objects");
             } else {
                 add(children, object(element, elementAt, depth + 1));
             }
@@ -151,6 +153,15 @@ public final class FilterParser {
     }
 
     private void column(String column, JsonNode value, String at, List<Filter> parts) {
+        this.column = column;
+        try {
+            columnConditions(column, value, at, parts);
+        } finally {
+            this.column = null;
+        }
+    }
+
+    private void columnConditions(String column, JsonNode value, String at, List<Filter> parts) {
         if (!value.isObject()) {
             if (scalar(value, at) && count()) {
                 parts.add(new Filter.Compare(column, Filter.Op.EQ, value, at));
@@ -318,7 +329,12 @@ public final class FilterParser {
         }
     }
 
+    /** A problem of the column being parsed ({@code $} for the filter as a whole). */
     private void error(String field, String code, String message) {
-        errors.add(new FilterError(field, code, message));
+        error(field, field.equals("$") ? "$" : column != null ? column : FilterError.keyOf(field), code, message);
+    }
+
+    private void error(String field, String key, String code, String message) {
+        errors.add(new FilterError(field, code, message, key));
     }
 }

@@ -33,6 +33,8 @@ import static io.pgrealtime.protocol.filter.FilterError.UNSUPPORTED_OPERATOR;
 public final class FilterValidator {
     private final TableSchema schema;
     private final List<FilterError> errors = new ArrayList<>();
+    /** The column of the condition being checked (the key its problems are filed under). */
+    private String column;
     private final Set<String> unknownReported = new HashSet<>();
 
     private FilterValidator(TableSchema schema) {
@@ -70,12 +72,13 @@ public final class FilterValidator {
     }
 
     private void condition(Filter.Condition c) {
+        column = c.column();
         ColumnType type = null;
         if (schema != null) {
             type = schema.isFilterable(c.column()) ? schema.type(c.column()) : null;
             if (type == null) {
                 if (unknownReported.add(c.columnPath())) {
-                    errors.add(new FilterError(c.columnPath(), UNKNOWN_FIELD, "unknown column '" + c.column() + "'"));
+                    error(c.columnPath(), UNKNOWN_FIELD, "unknown column '" + c.column() + "'");
                 }
                 return;
             }
@@ -102,8 +105,8 @@ public final class FilterValidator {
             like(type, like);
         } else if (c instanceof Filter.Is is) {
             if (type != null && is.value() != Filter.IsValue.NULL && type != ColumnType.BOOLEAN) {
-                errors.add(new FilterError(c.path(), INVALID_VALUE, "is " + is.value().name().toLowerCase(Locale.ROOT)
-                        + " needs a boolean column; '" + c.column() + "' is " + describe(type)));
+                error(c.path(), INVALID_VALUE, "is " + is.value().name().toLowerCase(Locale.ROOT)
+                        + " needs a boolean column; '" + c.column() + "' is " + describe(type));
             }
         }
     }
@@ -116,7 +119,7 @@ public final class FilterValidator {
         if (Placeholders.claimName(like.pattern()) == null) {
             String problem = LikePattern.problem(like.pattern());
             if (problem != null) {
-                errors.add(new FilterError(like.path(), INVALID_VALUE, problem));
+                error(like.path(), INVALID_VALUE, problem);
             }
         }
     }
@@ -153,7 +156,7 @@ public final class FilterValidator {
     private void size(String value, String path, int index) {
         String problem = FilterParser.stringProblem(value);
         if (problem != null) {
-            errors.add(new FilterError(index < 0 ? path : path + "[" + index + "]", INVALID_VALUE, problem));
+            error(index < 0 ? path : path + "[" + index + "]", INVALID_VALUE, problem);
         }
     }
 
@@ -169,8 +172,8 @@ public final class FilterValidator {
     }
 
     private void unsupported(ColumnType type, Filter.Condition c) {
-        errors.add(new FilterError(c.path(), UNSUPPORTED_OPERATOR, "operator '" + c.operator()
-                + "' does not apply to " + describe(type) + " column '" + c.column() + "'"));
+        error(c.path(), UNSUPPORTED_OPERATOR, "operator '" + c.operator()
+                + "' does not apply to " + describe(type) + " column '" + c.column() + "'");
     }
 
     private void value(ColumnType type, Filter.Condition c, JsonNode value, String at) {
@@ -180,9 +183,14 @@ public final class FilterValidator {
         try {
             ValueType.of(type).coerce(value);
         } catch (IllegalArgumentException e) {
-            errors.add(new FilterError(at, INVALID_VALUE, "column '" + c.column() + "' is "
-                    + describe(type) + ": " + e.getMessage()));
+            error(at, INVALID_VALUE, "column '" + c.column() + "' is "
+                    + describe(type) + ": " + e.getMessage());
         }
+    }
+
+    /** Records a problem filed under the column of the condition being checked. */
+    private void error(String field, String code, String message) {
+        errors.add(new FilterError(field, code, message, column));
     }
 
     private static String describe(ColumnType type) {
