@@ -63,8 +63,8 @@ final class SocketIoEvents {
         e.put("code", code);
         e.put("message", message);
         if (details != null && !details.isEmpty()) {
-            ArrayNode d = e.putArray("details");
-            details.forEach(x -> d.addObject().put("field", x.field()).put("code", x.code()).put("message", x.message()));
+            // The same shape as raw INVALID_FILTERS (seed 003 reads error.details.<column>.code).
+            e.set("details", FilterError.details(details));
         }
         return o;
     }
