@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrealtime.gateway.auth.Principal;
 import io.pgrealtime.gateway.broker.MemoryBroker;
 import io.pgrealtime.gateway.session.ClientSession;
-import io.pgrealtime.gateway.session.Outbound;
+import io.pgrealtime.gateway.session.RecordingOutbound;
 import io.pgrealtime.gateway.transport.socketio.SocketIoWire;
 import io.pgrealtime.gateway.transport.websocket.RawWire;
 import io.pgrealtime.protocol.BroadcastChannel;
@@ -15,13 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,30 +32,10 @@ class BroadcastShapesTest {
     private MemoryBroker broker;
     private BroadcastChannels channels;
     private ClientSession attacker;
-    private Recording sioInbox;
-    private Recording rawInbox;
+    private RecordingOutbound sioInbox;
+    private RecordingOutbound rawInbox;
     private ClientSession sioVictim;
     private ClientSession rawVictim;
-
-    /** An outbound that keeps what it was sent (thread-safe: the broker delivers on its own thread). */
-    static final class Recording implements Outbound {
-        final List<String> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean send(byte[] json) {
-            sent.add(new String(json, StandardCharsets.UTF_8));
-            return true;
-        }
-
-        @Override
-        public void close(int status, String reason, byte[] lastMessage) {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-    }
 
     private static Principal user(String id) {
         return new Principal(id, Set.of("authenticated"), Map.of(), Instant.now().plusSeconds(3600), false);
@@ -70,9 +47,9 @@ class BroadcastShapesTest {
         broker = new MemoryBroker("n1", (channel, payload) -> ref[0].onBrokerMessage(channel, payload));
         channels = new BroadcastChannels(broker, "bc:");
         ref[0] = channels;
-        attacker = new ClientSession("att-1", user("mallory"), new Recording(), "socket.io", SocketIoWire.INSTANCE);
-        sioInbox = new Recording();
-        rawInbox = new Recording();
+        attacker = new ClientSession("att-1", user("mallory"), new RecordingOutbound(), "socket.io", SocketIoWire.INSTANCE);
+        sioInbox = new RecordingOutbound();
+        rawInbox = new RecordingOutbound();
         sioVictim = new ClientSession("vic-1", user("victim"), sioInbox, "socket.io", SocketIoWire.INSTANCE);
         rawVictim = new ClientSession("raw-1", user("victim"), rawInbox, "websocket", RawWire.INSTANCE);
     }
