@@ -79,6 +79,13 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException && ctx.channel().isActive()) {
+            // A fragmented message over maxPayload (the aggregator's refusal; the frame decoder answers
+            // single oversize frames itself): say so with 1009 rather than dropping the connection.
+            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "message too big")).addListener(ChannelFutureListener.CLOSE);
+            session.close("transport error");
+            return;
+        }
         session.close("transport error");
         ctx.close();
     }

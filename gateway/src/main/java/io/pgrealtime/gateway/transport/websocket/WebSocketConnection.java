@@ -159,6 +159,14 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && channel.isActive()) {
+            // A fragmented message over the limit (the aggregator's refusal; the frame decoder answers
+            // single oversize frames itself with 1009): close with 1009 too.
+            LOG.debug("connection {}: {}", channel.id(), cause.getMessage());
+            closing = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "message too big")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException
                 || cause instanceof CorruptedFrameException) {
             // The decoder already answered with a close frame (1009 / 1002); nothing else to say.

@@ -115,6 +115,52 @@ class CleanErrorsIT {
         assertQuietLog();
     }
 
+    @Test
+    void aFragmentedMessageOverTheLimitClosesWith1009() throws Exception {
+        // Two 600 KB fragments: each frame is under the frame limit, the message is over it.
+        assertThat(closeStatusAfterFragments("/realtime?token=" + fx.token("frag-user"), 600_000)).isEqualTo(1009);
+        assertThat(closeStatusAfterFragments("/socket.io/?EIO=4&transport=websocket", 600_000)).isEqualTo(1009);
+        Thread.sleep(300);
+        assertQuietLog();
+    }
+
+    private int closeStatusAfterFragments(String pathAndQuery, int fragment) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", node.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            assertThat(readHeaders(in)).startsWith("HTTP/1.1 101");
+            try {
+                out.write(maskedFrame(0x01, false, fragment));   // text, not final
+                out.write(maskedFrame(0x00, true, fragment));    // continuation, final
+                out.flush();
+            } catch (java.net.SocketException closedWhileSending) {
+                // The server may close before the second fragment is through; its close frame is already sent.
+            }
+            return closeStatus(new DataInputStream(in));
+        }
+    }
+
+    /** A masked frame of {@code length} ASCII 'a's (a client's frames must be masked). */
+    private static byte[] maskedFrame(int opcode, boolean fin, int length) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(length + 14);
+        b.write((fin ? 0x80 : 0) | opcode);
+        b.write(0x80 | 127);
+        for (int i = 7; i >= 0; i--) {
+            b.write((int) ((long) length >>> (8 * i)) & 0xFF);
+        }
+        byte[] mask = {5, 6, 7, 8};
+        b.write(mask, 0, 4);
+        for (int i = 0; i < length; i++) {
+            b.write('a' ^ mask[i & 3]);
+        }
+        return b.toByteArray();
+    }
+
     private int closeStatusAfterInvalidUtf8(String pathAndQuery) throws IOException {
         try (Socket s = new Socket("127.0.0.1", node.getPort())) {
             s.setSoTimeout(10_000);
