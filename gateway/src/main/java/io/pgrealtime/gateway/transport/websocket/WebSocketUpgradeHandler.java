@@ -82,6 +82,15 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             }
             return;
         }
+        if (msg instanceof HttpRequest req && req.decoderResult().isFailure() && isOurs(req)) {
+            // The HTTP decoder gave up (a header or the request line over its limit) and passes on what it
+            // read: never treat that as an upgrade; the decoder sends nothing more, so answer and close now.
+            ReferenceCountUtil.release(msg);
+            boolean tooLong = req.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException;
+            reject(ctx, tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                    "INVALID_MESSAGE", tooLong ? "request line or headers too large" : "malformed HTTP request");
+            return;
+        }
         if (msg instanceof HttpRequest req && isOurs(req)) {
             if (gateway.isDraining()) {
                 discarding = !(msg instanceof LastHttpContent);
