@@ -11,6 +11,7 @@ import io.pgrealtime.gateway.broker.RedisBroker;
 import io.pgrealtime.gateway.channel.BroadcastChannels;
 import io.pgrealtime.gateway.channel.PresenceChannels;
 import io.pgrealtime.gateway.config.GatewayConfig;
+import io.pgrealtime.gateway.fanout.LoopFanout;
 import io.pgrealtime.gateway.presence.ConnectionCounter;
 import io.pgrealtime.gateway.presence.NodeLeaseSettings;
 import io.pgrealtime.gateway.presence.PresenceManager;
@@ -39,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigRegistry registry = new ConfigRegistry();
     private final TableAccess access;
     private final TableChannels tables;
+    private final LoopFanout fanout;
     private final StreamReader reader;
     private final TokenVerifier verifier;
     private final GatewayMetrics metrics;
@@ -79,11 +81,12 @@ public final class Gateway implements AutoCloseable {
             return last == 0 ? 0 : Math.max(0, System.currentTimeMillis() - last / 1000);
         });
         metrics.writes(meters, this::writeTotals);
-        this.tables = new TableChannels(registry, access, io, config.getReplayLimit(), policy, metrics);
+        this.tables = new TableChannels(registry, access, io, config.getReplayLimit(), policy);
+        this.fanout = new LoopFanout(tables::shards, config.getReplayLimit(), metrics::delivered, this::flushWriters);
         this.reader = new StreamReader(redis, keys, registry, new StreamReader.Sink() {
             @Override
             public void onChange(String table, StreamId id, byte[] json) {
-                tables.onChange(table, id, json);
+                fanout.onChange(table, id, json);
             }
 
             @Override
@@ -93,10 +96,8 @@ public final class Gateway implements AutoCloseable {
 
             @Override
             public void batchEnd() {
-                // The fan-out wrote this batch without flushing: one batch per event loop now.
-                for (io.pgrealtime.gateway.transport.LoopWriter w : loopWriters.values()) {
-                    w.flush();
-                }
+                // Each loop delivers its share of the batch without flushing, then flushes.
+                fanout.batchEnd();
             }
         }, config.getStreamBlock());
         readerRef[0] = reader;
@@ -274,6 +275,17 @@ public final class Gateway implements AutoCloseable {
             t[2] += w.flushes();
         }
         return t;
+    }
+
+    /**
+     * Starts a batch on every loop writer that has messages waiting (a fan-out lane, after its
+     * share of a batch: its connections' writers may belong to other loops, as after a Socket.IO
+     * upgrade).
+     */
+    private void flushWriters() {
+        for (io.pgrealtime.gateway.transport.LoopWriter w : loopWriters.values()) {
+            w.flush();
+        }
     }
 
     /** The batching writer of one event loop (one per loop, made on first use). */

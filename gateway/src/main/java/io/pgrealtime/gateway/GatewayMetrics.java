@@ -32,7 +32,7 @@ public final class GatewayMetrics {
         slowConsumers = Counter.builder("gateway.slow.consumers").description("connections dropped with SLOW_CONSUMER")
                 .register(registry);
         errors = Counter.builder("gateway.protocol.errors").description("error messages sent to clients").register(registry);
-        deliveryLatency = Timer.builder("gateway.delivery.latency").description("commit time to write, per event")
+        deliveryLatency = Timer.builder("gateway.delivery.latency").description("commit time to write, per event and event loop")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
@@ -62,6 +62,10 @@ public final class GatewayMetrics {
         return connections.get();
     }
 
+    /**
+     * One event delivered by one event loop to {@code n} of its subscriptions (each loop delivers
+     * to its own connections, so an event counts once per loop that had a match).
+     */
     public void delivered(int n, long commitMicros) {
         if (n > 0) {
             deliveries.increment(n);

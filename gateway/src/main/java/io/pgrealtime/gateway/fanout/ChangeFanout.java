@@ -1,15 +1,14 @@
 package io.pgrealtime.gateway.fanout;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrealtime.gateway.session.SharedFrame;
+import io.pgrealtime.gateway.subscription.ChangeMessages;
 import io.pgrealtime.gateway.subscription.TableIndex;
 import io.pgrealtime.gateway.subscription.TableSubscription;
 import io.pgrealtime.protocol.ChangeEvent;
-import io.pgrealtime.protocol.ChangeEventJson;
 import io.pgrealtime.protocol.StreamId;
-import io.pgrealtime.protocol.filter.CompiledFilter;
 
-import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Delivers one change event to the matching subscriptions of its table, applying the rules of
@@ -20,15 +19,19 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Encode once: the message for each variant (view, full or keys payload) is built once per
  * event and the same bytes go to every subscriber of that variant; the stored event JSON is
- * spliced in without re-serialization. Confined to the fan-out thread.
+ * spliced in without re-serialization; the rules themselves are {@link ChangeMessages}'.
+ *
+ * <p>Not thread-safe: one instance per thread that delivers (each event loop's lane of
+ * {@link LoopFanout}), and each subscription is delivered to by one instance only (its
+ * {@link TableSubscription#mark} sequence belongs to that instance).
  */
 public final class ChangeFanout {
-    private static final String[] VIEWS = {null, "enter", "stay", "leave"};
-
     private final int maxHeld;
     private long seq;
+    /** This event's messages by variant (view, redaction) and encoding identity. */
     @SuppressWarnings("unchecked")
-    private final java.util.Map<Object, SharedFrame>[] encoded = new java.util.Map[VIEWS.length * 4];
+    private final Map<Object, SharedFrame>[] encoded =
+            new Map[ChangeMessages.VIEW_COUNT * ChangeMessages.REDACTION_COUNT];
 
     /** Per-event state, reused. */
     private String channel;
@@ -40,7 +43,7 @@ public final class ChangeFanout {
     public ChangeFanout(int maxHeld) {
         this.maxHeld = maxHeld;
         for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = new java.util.HashMap<>();
+            encoded[i] = new HashMap<>();
         }
     }
 
@@ -55,7 +58,7 @@ public final class ChangeFanout {
         this.event = event;
         this.json = json;
         this.delivered = 0;
-        for (java.util.Map<Object, SharedFrame> m : encoded) {
+        for (Map<Object, SharedFrame> m : encoded) {
             if (!m.isEmpty()) {
                 m.clear();
             }
@@ -83,54 +86,6 @@ public final class ChangeFanout {
 
 
 
-    /** The message a subscription would get for this event, or null if it would get none (used for replay). */
-    public static byte[] messageFor(TableSubscription s, String channel, StreamId id, ChangeEvent event, byte[] json) {
-        if (!s.wants(event.operation())) {
-            return null;
-        }
-        int view = viewFor(s.filter(), event);
-        if (view < 0) {
-            return null;
-        }
-        int redact = redaction(s, event);
-        return encode(s, id, redact == 0 ? event : redacted(event, redact), redact == 0 ? json : null, view);
-    }
-
-    /** Bit 1: the new row is not visible to the caller; bit 2: the old row is not. */
-    private static final int NEW_HIDDEN = 1;
-    private static final int OLD_HIDDEN = 2;
-
-    /**
-     * Which row versions of an UPDATE the caller's row filter hides. A subscription gets {@code leave}
-     * when a row moves out of its row filter (to another tenant, say): it learns the row left, not
-     * what it became; likewise {@code enter} does not show what the row was before.
-     */
-    static int redaction(TableSubscription s, ChangeEvent e) {
-        CompiledFilter row = s.rowFilter();
-        if (row == null || e.operation() != io.pgrealtime.protocol.Operation.UPDATE) {
-            return 0;
-        }
-        int r = 0;
-        if (e.record() != null && !row.matches(e.record())) {
-            r |= NEW_HIDDEN;
-        }
-        if (e.oldRecord() != null && !row.matches(e.oldRecord())) {
-            r |= OLD_HIDDEN;
-        }
-        return r;
-    }
-
-    /** The event with hidden row versions reduced to the primary key (new) or removed (old). */
-    static ChangeEvent redacted(ChangeEvent e, int redact) {
-        ObjectNode record = e.record();
-        if ((redact & NEW_HIDDEN) != 0 && record != null) {
-            record = record.deepCopy().retain(e.primaryKey());
-        }
-        ObjectNode old = (redact & OLD_HIDDEN) != 0 ? null : e.oldRecord();
-        return new ChangeEvent(e.id(), e.lsn(), e.xid(), e.commitTime(), e.schema(), e.table(), e.operation(),
-                e.primaryKey(), record, old, e.unchangedToast());
-    }
-
     private void insert(TableSubscription s) {
         if (!s.wants(event.operation())) {
             return;
@@ -144,7 +99,7 @@ public final class ChangeFanout {
         if (!s.mark(seq) || !s.wants(event.operation())) {
             return;
         }
-        int view = viewFor(s.filter(), event);
+        int view = ChangeMessages.viewFor(s.filter(), event);
         if (view >= 0) {
             send(s, view);
         }
@@ -154,82 +109,21 @@ public final class ChangeFanout {
         if (!s.wants(event.operation())) {
             return;
         }
-        if (s.filter() == null || (knows(event.oldRecord(), s.filter()) && s.filter().matches(event.oldRecord()))) {
+        if (s.filter() == null || (ChangeMessages.knows(event.oldRecord(), s.filter()) && s.filter().matches(event.oldRecord()))) {
             send(s, 0);
         }
     }
 
-    /** Index into {@link #VIEWS}, or -1 when the subscription does not get the event. */
-    static int viewFor(CompiledFilter f, ChangeEvent e) {
-        if (f == null) {
-            return 0;
-        }
-        switch (e.operation()) {
-            case INSERT:
-                return f.matches(e.record()) ? 0 : -1;
-            case DELETE:
-                return knows(e.oldRecord(), f) && f.matches(e.oldRecord()) ? 0 : -1;
-            case TRUNCATE:
-                return 0;
-            default:
-                boolean now = f.matches(e.record());
-                boolean oldKnown = knows(e.oldRecord(), f);
-                boolean before = oldKnown && f.matches(e.oldRecord());
-                if (now && before) {
-                    return 2;
-                }
-                if (now) {
-                    return oldKnown ? 1 : 0;
-                }
-                return before ? 3 : -1;
-        }
-    }
-
-    /** Whether a (possibly key-only) old row has every column the filter looks at. */
-    private static boolean knows(ObjectNode row, CompiledFilter f) {
-        if (row == null) {
-            return false;
-        }
-        for (String c : f.columns()) {
-            if (!row.has(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void send(TableSubscription s, int view) {
         s.mark(seq);
-        int redact = redaction(s, event);
-        java.util.Map<Object, SharedFrame> cache = encoded[view * 4 + redact];
+        int redact = ChangeMessages.redaction(s, event);
+        Map<Object, SharedFrame> cache = encoded[view * ChangeMessages.REDACTION_COUNT + redact];
         SharedFrame m = cache.get(s.encodingKey());
         if (m == null) {
-            m = new SharedFrame(redact == 0 ? encode(s, id, event, json, view)
-                    : encode(s, id, redacted(event, redact), null, view));
+            m = new SharedFrame(ChangeMessages.encode(s, id, event, json, view, redact));
             cache.put(s.encodingKey(), m);
         }
         delivered++;
         s.deliver(id, m, maxHeld);
-    }
-
-    /** {@code json} is the stored form of {@code event}, or null when the event was changed here. */
-    private static byte[] encode(TableSubscription s, StreamId id, ChangeEvent event, byte[] json, int view) {
-        if (json == null && !s.keysOnly()) {
-            json = ChangeEventJson.encode(event);
-        }
-        if (s.keysOnly()) {
-            byte[] reduced = keysOnly(event);
-            return s.session().wire().change(s, id, ChangeEventJson.decode(reduced), reduced, VIEWS[view]);
-        }
-        return s.session().wire().change(s, id, event, json, VIEWS[view]);
-    }
-
-    /** The event with rows reduced to their primary key ({@code payload = 'keys'}). */
-    private static byte[] keysOnly(ChangeEvent e) {
-        ObjectNode record = e.record() == null ? null : e.record().deepCopy().retain(e.primaryKey());
-        ObjectNode old = e.oldRecord() == null ? null : e.oldRecord().deepCopy().retain(e.primaryKey());
-        ChangeEvent reduced = new ChangeEvent(e.id(), e.lsn(), e.xid(), e.commitTime(), e.schema(), e.table(),
-                e.operation(), e.primaryKey(), record, old, java.util.List.of());
-        return ChangeEventJson.encodeToString(reduced).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One client connection, whatever its transport: who it is, what it subscribed to, and how to
  * reach it. The channel model works on sessions only.
  *
- * <p>Thread-safe: messages are sent from the fan-out thread and the connection's event loop.
+ * <p>Thread-safe: messages are sent from the connection's event loop (fan-out included) and from
+ * other threads (replay, broadcasts, presence).
  * A session that cannot take a message (its outbound buffer is full) is dropped once with
  * {@code SLOW_CONSUMER}; everything sent after that is discarded.
  */
@@ -55,6 +56,11 @@ public final class ClientSession {
         return transport;
     }
 
+    /** Where the fan-out delivers to this session: its connection's event loop (see {@link Outbound#loop()}). */
+    public java.util.concurrent.Executor loop() {
+        return outbound.loop();
+    }
+
     /** Subscriptions by channel name; the values belong to the channel kind that made them. */
     public Map<String, Object> subscriptions() {
         return subscriptions;
@@ -71,8 +77,8 @@ public final class ClientSession {
     }
 
     /**
-     * Writes without flushing (fan-out): the gateway flushes every event loop's writer at the end
-     * of the batch read from Redis.
+     * Writes without flushing (fan-out): the fan-out flushes the event loops' writers once each
+     * loop has delivered its share of the batch read from Redis.
      */
     public void sendDeferred(SharedFrame message) {
         if (closed.get()) {

@@ -4,10 +4,22 @@ package io.pgrealtime.gateway.session;
  * The transport side of a session: how bytes reach one client. Implemented once per transport
  * (raw WebSocket, Socket.IO); the session, channel and subscription model never see more.
  *
- * <p>Thread-safe: {@link #send} is called from the fan-out thread and from the connection's own
- * event loop.
+ * <p>Thread-safe: {@link #send} is called from the connection's own event loop (where the fan-out
+ * runs) and from other threads (replay, broadcasts, presence).
  */
 public interface Outbound {
+
+    /** Runs tasks on the calling thread: the {@link #loop()} of an outbound without an event loop. */
+    java.util.concurrent.Executor CALLING_THREAD = Runnable::run;
+
+    /**
+     * The event loop on which the fan-out delivers to this connection, the same for the whole
+     * life of the connection (per-connection order depends on it); {@link #CALLING_THREAD} when
+     * the transport has none (tests): the fan-out then delivers on its own thread.
+     */
+    default java.util.concurrent.Executor loop() {
+        return CALLING_THREAD;
+    }
 
     /**
      * Queues one encoded server message (UTF-8 JSON of protocol.md §1). The array is shared with

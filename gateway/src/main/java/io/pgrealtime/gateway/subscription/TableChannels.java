@@ -2,7 +2,6 @@ package io.pgrealtime.gateway.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.StreamMessage;
-import io.pgrealtime.gateway.fanout.ChangeFanout;
 import io.pgrealtime.gateway.protocol.ErrorCode;
 import io.pgrealtime.gateway.protocol.GatewayException;
 import io.pgrealtime.gateway.protocol.ServerMessages;
@@ -26,8 +25,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Table channels ({@code table:schema.table}) for every transport: subscribe with permissions and
- * filters, resume with {@code since}, unsubscribe, and fan-out of the change events the
- * {@link StreamReader} reads.
+ * filters, resume with {@code since}, unsubscribe; the subscriptions of each table, split by event
+ * loop ({@link #shards}), for the fan-out of the change events the {@link StreamReader} reads.
  *
  * <p>Ordering: for one subscription, the ack comes first, then replayed events (oldest first),
  * then live events, with no gap and no duplicate between the two. Redis calls run on the
@@ -48,20 +47,16 @@ public final class TableChannels {
     private final Executor io;
     private final int replayLimit;
     private final io.pgrealtime.gateway.session.SessionPolicy policy;
-    private final Map<String, TableIndex> indexes = new ConcurrentHashMap<>();
-    private final ChangeFanout fanout;
-    private final io.pgrealtime.gateway.GatewayMetrics metrics;
+    private final Map<String, TableShards> indexes = new ConcurrentHashMap<>();
     private StreamReader reader;
 
     public TableChannels(ConfigRegistry config, TableAccess access, Executor io, int replayLimit,
-                         io.pgrealtime.gateway.session.SessionPolicy policy, io.pgrealtime.gateway.GatewayMetrics metrics) {
+                         io.pgrealtime.gateway.session.SessionPolicy policy) {
         this.config = config;
         this.access = access;
         this.io = io;
         this.replayLimit = replayLimit;
         this.policy = policy;
-        this.fanout = new ChangeFanout(replayLimit);
-        this.metrics = metrics;
     }
 
     public void reader(StreamReader reader) {
@@ -122,7 +117,7 @@ public final class TableChannels {
         StreamId resumeFrom = from;
         // Indexed now, on the caller's thread, so that an unsubscribe or a disconnect that follows
         // finds it; it holds its events until it goes live below.
-        indexes.computeIfAbsent(table, t -> new TableIndex()).add(sub);
+        indexes.computeIfAbsent(table, t -> new TableShards()).add(sub);
         io.execute(() -> {
             try {
                 reader.follow(table);
@@ -166,7 +161,7 @@ public final class TableChannels {
             StreamId id = StreamId.parse(m.getId());
             byte[] json = m.getBody().get("e").getBytes(StandardCharsets.UTF_8);
             ChangeEvent event = ChangeEventJson.decode(json);
-            sub.replay(id, ChangeFanout.messageFor(sub, sub.channel(), id, event, json));
+            sub.replay(id, ChangeMessages.messageFor(sub, id, event, json));
         }
         sub.goLive();
     }
@@ -210,10 +205,10 @@ public final class TableChannels {
     }
 
     private void remove(TableSubscription sub) {
-        TableIndex index = indexes.get(sub.table());
+        TableShards index = indexes.get(sub.table());
         if (index != null && index.remove(sub) && index.size() == 0) {
             io.execute(() -> {
-                TableIndex current = indexes.get(sub.table());
+                TableShards current = indexes.get(sub.table());
                 if (current != null && current.size() == 0) {
                     reader.unfollow(sub.table());
                 }
@@ -221,23 +216,19 @@ public final class TableChannels {
         }
     }
 
-    /** Delivers a change read from a table stream (stream reader thread). */
-    public void onChange(String table, StreamId id, byte[] json) {
-        TableIndex index = indexes.get(table);
-        if (index == null || index.size() == 0) {
-            return;
-        }
-        ChangeEvent event = ChangeEventJson.decode(json);
-        int n = fanout.deliver(index, "table:" + table, id, event, json);
-        if (event.commitTime() != null) {
-            metrics.delivered(n, ChangeEventJson.toEpochMicros(event.commitTime()));
-        }
+    /** The subscriptions of a table on this node by event loop, or null when it never had any. */
+    public TableShards shards(String table) {
+        return indexes.get(table);
     }
 
+    /** The replay limit, which also bounds the live events a resuming subscription holds. */
+    public int replayLimit() {
+        return replayLimit;
+    }
 
     /** Number of table subscriptions on this node. */
     public int subscriptionCount() {
-        return indexes.values().stream().mapToInt(TableIndex::size).sum();
+        return indexes.values().stream().mapToInt(TableShards::size).sum();
     }
 
     /** Acks for the raw protocol. */

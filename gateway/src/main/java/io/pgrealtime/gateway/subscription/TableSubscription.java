@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>A subscription made with {@code since} starts RECOVERING: live events are held back while
  * the missed ones are replayed from the stream, then released in order without duplicates, and
- * the subscription becomes LIVE. Delivery happens on the fan-out thread; recovery completes on
- * an I/O thread; the two meet under this object's lock, taken only while recovering.
+ * the subscription becomes LIVE. Delivery happens on the fan-out's lane for the session's
+ * {@linkplain ClientSession#loop() loop} (always the same thread for one subscription); recovery
+ * completes on an I/O thread; the two meet under this object's lock, taken only while recovering.
  */
 public final class TableSubscription {
     private final ClientSession session;
@@ -153,7 +154,7 @@ public final class TableSubscription {
         return primaryKey;
     }
 
-    /** Marks event {@code seq} as handled; false if it already was (fan-out thread only). */
+    /** Marks event {@code seq} as handled; false if it already was (the delivering thread only). */
     public boolean mark(long seq) {
         if (lastSeq == seq) {
             return false;
@@ -162,7 +163,10 @@ public final class TableSubscription {
         return true;
     }
 
-    /** Delivers a live event: sent now, or held while recovering (fan-out thread). */
+    /**
+     * Delivers a live event: queued for the session's next write, or held while recovering (the
+     * delivering thread, which may be the session's own event loop).
+     */
     public void deliver(StreamId id, io.pgrealtime.gateway.session.SharedFrame message, int maxHeld) {
         if (live) {
             // The replay (XRANGE) can run ahead of the stream reader: what it already sent is
@@ -178,7 +182,10 @@ public final class TableSubscription {
                 if (lastReplayed != null && id.compareTo(lastReplayed) <= 0) {
                     return;
                 }
-                session.send(message.bytes());
+                // Deferred like every live event, never written directly: on the session's own
+                // event loop a direct write would overtake the replayed and held messages that
+                // goLive queued in the loop's writer a moment ago.
+                session.sendDeferred(message);
             } else if (held.size() >= maxHeld) {
                 session.close(io.pgrealtime.gateway.session.CloseStatus.SLOW_CONSUMER,
                         "too many events arrived during recovery; resume with 'since' again");

@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.pgrealtime.gateway.session.SharedFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.ThreadExecutorMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,25 +77,38 @@ public final class LoopWriter implements Runnable {
 
     /**
      * Appends a message; it is written by the next batch, which this call does not start unless
-     * {@value #MAX_PENDING} messages already wait: then the caller (the fan-out thread, never an
-     * event loop) waits until the loop has taken them. That is the gateway's back-pressure when its
-     * CPUs, not a client, are the bottleneck: it reads Redis more slowly (the events wait there)
-     * instead of queueing without bound in memory.
+     * {@value #MAX_PENDING} messages already wait. Then a caller that is no event loop waits until
+     * the loop has taken them (the gateway reads Redis more slowly instead of queueing without
+     * bound); the loop itself writes them at once; another event loop only starts a batch and
+     * never waits (two loops that write to each other's channels could wait for each other).
+     * The fan-out's own bound is in {@code fanout.LoopFanout}: it queues a bounded amount of work
+     * per loop.
      */
     public void write(Sink sink, Object message) {
+        boolean drainNow = false;
         synchronized (this) {
             append(sink, message);
-            if (size >= MAX_PENDING && !loop.inEventLoop()) {
-                scheduleLocked();
-                waiting = true;
-                try {
-                    while (size >= MAX_PENDING && !loop.isShuttingDown()) {
-                        wait(100);
+            if (size >= MAX_PENDING) {
+                if (loop.inEventLoop()) {
+                    drainNow = !running;
+                } else if (ThreadExecutorMap.currentExecutor() != null) {
+                    // Another Netty event loop (Netty records which executor a thread runs).
+                    scheduleLocked();
+                } else {
+                    scheduleLocked();
+                    waiting = true;
+                    try {
+                        while (size >= MAX_PENDING && !loop.isShuttingDown()) {
+                            wait(100);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
             }
+        }
+        if (drainNow) {
+            run();
         }
     }
 
@@ -104,6 +118,8 @@ public final class LoopWriter implements Runnable {
     /** Messages that may wait for one loop before {@link #write} blocks its caller. */
     static final int MAX_PENDING = 1 << 16;
     private boolean waiting;
+    /** A batch is being written (loop only): a write made from inside it does not start another. */
+    private boolean running;
 
     /** Appends a message and makes sure a batch will run. */
     public void writeAndFlush(Sink sink, Object message) {
@@ -148,6 +164,15 @@ public final class LoopWriter implements Runnable {
     /** One batch (event loop only). */
     @Override
     public void run() {
+        running = true;
+        try {
+            runBatch();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void runBatch() {
         int n;
         Sink[] s;
         Object[] m;

@@ -236,6 +236,54 @@ class LoopWriterTest {
         assertThat(w.messages()).isEqualTo(LoopWriter.MAX_PENDING + 10);
     }
 
+    /**
+     * Only threads that are no event loop wait: the fan-out runs on the loops, and two loops that
+     * write to each other's channels (Socket.IO after an upgrade) must never wait for each other.
+     */
+    @Test
+    void anEventLoopNeverWaitsForAWriter() throws Exception {
+        EventLoop other = new DefaultEventLoop();
+        try {
+            LoopWriter w = new LoopWriter(loop, 0);
+            LoopWriter.Sink counting = new LoopWriter.Sink() {
+                @Override
+                protected void writeOnLoop(Object message) {
+                }
+
+                @Override
+                protected void flushOnLoop() {
+                }
+            };
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            // Another loop writes past the limit while this loop is busy: it goes on.
+            other.submit(() -> {
+                for (int i = 0; i < LoopWriter.MAX_PENDING + 10; i++) {
+                    w.write(counting, "m");
+                }
+            }).get(5, TimeUnit.SECONDS);
+            release.countDown();
+            sync();
+            assertThat(w.messages()).isEqualTo(LoopWriter.MAX_PENDING + 10);
+            // The writer's own loop writes what is over the limit at once, within its task.
+            long written = loop.submit(() -> {
+                for (int i = 0; i < LoopWriter.MAX_PENDING + 10; i++) {
+                    w.write(counting, "m");
+                }
+                return w.messages();
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(written).isEqualTo(2L * LoopWriter.MAX_PENDING + 10);
+        } finally {
+            other.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     @Test
     void aSinkThatThrowsDoesNotStopTheBatch() throws Exception {
         LoopWriter w = new LoopWriter(loop, 0);

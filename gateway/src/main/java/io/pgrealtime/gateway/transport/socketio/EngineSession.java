@@ -137,6 +137,16 @@ final class EngineSession implements Outbound {
         return wsSink.offer(SharedFrame.textFrame(packet), true);
     }
 
+    /**
+     * The timer loop, fixed for the session's life: after an upgrade the WebSocket may live on
+     * another loop, but the fan-out keeps delivering here (its writes go to that loop's writer),
+     * so that the order of the session's deliveries never depends on when it upgraded.
+     */
+    @Override
+    public java.util.concurrent.Executor loop() {
+        return timers;
+    }
+
     /** Over the WebSocket: the shared frame, batched by the loop's writer; while polling: queued like {@link #send}. */
     @Override
     public boolean write(SharedFrame message) {

@@ -198,6 +198,11 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     }
 
     @Override
+    public java.util.concurrent.Executor loop() {
+        return channel.eventLoop();
+    }
+
+    @Override
     public boolean write(SharedFrame message) {
         return offered(sink.offer(message, false));
     }
