@@ -181,6 +181,16 @@ public final class RedisBroker implements Broker {
             interests.clear();
         }
         client.removeListener(reconnectListener);
+        // Unsubscribe before closing: Redis drops a closed connection's subscriptions only when it notices
+        // the disconnect, and a publish from another node in between would still count this node.
+        // Bounded, since Redis may be gone at shutdown (closing drops the subscriptions anyway).
+        try {
+            receiver.async().unsubscribe().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // Best effort.
+        }
         receiver.close();
         sender.close();
     }
