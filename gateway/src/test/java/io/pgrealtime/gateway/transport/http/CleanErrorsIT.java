@@ -150,14 +150,8 @@ class CleanErrorsIT {
 
     private int closeStatusAfterFragments(String pathAndQuery, int fragment) throws IOException {
         try (Socket s = new Socket("127.0.0.1", node.getPort())) {
-            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            assertThat(readHeaders(in)).startsWith("HTTP/1.1 101");
+            InputStream in = upgrade(s, pathAndQuery);
             try {
                 out.write(maskedFrame(0x01, false, fragment));   // text, not final
                 out.write(maskedFrame(0x00, true, fragment));    // continuation, final
@@ -167,6 +161,19 @@ class CleanErrorsIT {
             }
             return closeStatus(new DataInputStream(in));
         }
+    }
+
+    /** Sends a WebSocket upgrade request on {@code s}, expects 101, and returns the stream of frames that follow. */
+    private static InputStream upgrade(Socket s, String pathAndQuery) throws IOException {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        assertThat(readHeaders(in)).startsWith("HTTP/1.1 101");
+        return in;
     }
 
     /** A masked frame of {@code length} ASCII 'a's (a client's frames must be masked). */
@@ -187,15 +194,8 @@ class CleanErrorsIT {
 
     private int closeStatusAfterInvalidUtf8(String pathAndQuery) throws IOException {
         try (Socket s = new Socket("127.0.0.1", node.getPort())) {
-            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            String headers = readHeaders(in);
-            assertThat(headers).startsWith("HTTP/1.1 101");
+            InputStream in = upgrade(s, pathAndQuery);
             // A masked text frame holding 0xC3 0x28: not UTF-8.
             byte[] payload = {(byte) 0xC3, 0x28};
             byte[] mask = {1, 2, 3, 4};
